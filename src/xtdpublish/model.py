@@ -1,0 +1,176 @@
+"""The intermediate model: the whole vault as plain, typed, frozen data.
+
+Every renderer reads this and nothing else; nothing here knows about any output
+format. This module imports nothing from the rest of the package.
+
+The body of a note is an HTML fragment in which every reference the reader
+found (wikilink, markdown link to a note, embed, image, asset) is written as
+the URL ``xtd:link/N``, N being the index of that reference in ``Note.links``.
+It may stand in ``href``, ``src`` or ``srcset``. A note embed ``![[Other]]`` is
+``<div class="xtd-embed" data-link="N"><a href="xtd:link/N">label</a></div>``
+(a ``span`` when it stands inside a paragraph). Headings carry ``id`` set to
+their ``Heading.anchor``; ``^block`` ids become ``id="block-NAME"``. Renderers
+rewrite those URLs by their own policy (see ``render/body.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from urllib.parse import quote
+
+LINK_SCHEME = "xtd:link/"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem, located in the vault: ``path:line: severity: message [code]``."""
+
+    path: str
+    line: int | None
+    severity: Severity
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity}: {self.message} [{self.code}]"
+
+
+class LinkStatus(StrEnum):
+    RESOLVED = "resolved"
+    UNPUBLISHED = "unpublished"  # the target exists but is excluded or a draft
+    DANGLING = "dangling"
+    AMBIGUOUS = "ambiguous"  # resolved to the shortest of several candidates
+    ASSET = "asset"  # an image or file inside the vault
+    MISSING_ASSET = "missing-asset"  # looks like a file, no such file in the vault
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One reference from a note to a note, a heading, a block or a file."""
+
+    line: int
+    raw: str  # as written: "[[Note#Part|label]]", "![](img.png)", "/images/x.svg"
+    target_text: str  # the target as written, without fragment: "Note"
+    label: str
+    fragment: str | None  # "Part" or "^block", as written
+    embed: bool
+    status: LinkStatus
+    target: str | None = None  # note id, for resolved/ambiguous/unpublished links
+    anchor: str | None = None  # the heading or block anchor inside the target
+    asset: str | None = None  # vault path, for asset links
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str  # plain text, markup stripped
+    anchor: str  # unique within the note
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    path: str  # vault-relative, "/" separators, NFC
+    media_type: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    id: str  # stable slug, unique in the vault
+    path: str  # vault-relative, "/" separators, NFC
+    title: str
+    title_source: str  # "title", "alias", "navigation", "heading", "filename"
+    aliases: tuple[str, ...]
+    tags: tuple[str, ...]
+    published: datetime  # timezone-aware
+    updated: datetime
+    date_source: str  # "frontmatter", "git" or "mtime"
+    first_path: str  # the path under which the note first appeared (git), else path
+    uid: str | None  # frontmatter "id"/"uid", for identities that survive renames
+    nav_parent: str | None  # note id
+    body_line: int  # line of the file where the body starts
+    body_html: str
+    summary: str  # plain text, the first words of the body
+    headings: tuple[Heading, ...] = ()
+    links: tuple[Link, ...] = ()
+    backlinks: tuple[str, ...] = ()  # ids of the notes that link here
+
+    def __repr__(self) -> str:
+        return f"Note(id={self.id!r}, path={self.path!r}, title={self.title!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class NavNode:
+    """A node of the navigation tree. ``note`` is None for a folder or a branch."""
+
+    title: str
+    note: str | None = None
+    kind: str = "note"  # "root", "note", "folder" or "unlisted"
+    children: tuple[NavNode, ...] = ()
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    title: str
+    subtitle: str
+    author: str
+    language: str
+    base_url: str | None
+    note_url: str  # template with {base_url}, {path}, {id}
+    logo: str | None = None  # vault path of the logo
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Model:
+    site: Site
+    notes: tuple[Note, ...]  # sorted by path
+    nav: NavNode
+    skipped: tuple[Skipped, ...]
+    assets: tuple[Asset, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    root: Path  # the vault folder; where assets are read from, never written to json
+    _by_id: dict[str, Note] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {note.id: note for note in self.notes})
+
+    def note(self, note_id: str) -> Note:
+        return self._by_id[note_id]
+
+    def get(self, note_id: str | None) -> Note | None:
+        return self._by_id.get(note_id) if note_id else None
+
+    def note_url(self, note: Note) -> str | None:
+        """The note's page on the live site, or None without ``site.base_url``."""
+        if not self.site.base_url:
+            return None
+        path = quote(note.path.removesuffix(".md"), safe="/")
+        return self.site.note_url.format(
+            base_url=self.site.base_url.rstrip("/"), path=path, id=note.id
+        )
+
+    def in_nav_order(self) -> list[Note]:
+        """Every published note once, in the order the navigation tree gives."""
+        return [self._by_id[node.note] for node in self.nav.walk() if node.note in self._by_id]

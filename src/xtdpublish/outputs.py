@@ -1,0 +1,59 @@
+"""The output formats: a table from name to the function that writes it.
+
+A renderer is ``render(model, config, out_dir, report) -> list[Path]``. It is imported
+only when its format is asked for (WeasyPrint alone takes ~0.4 s to import).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str
+    files: tuple[str, ...]  # what it writes in the output folder
+    renderer: str  # "module:function", relative to the package
+
+    def render(self, *args):
+        module, _, function = self.renderer.partition(":")
+        return getattr(import_module(module, __package__), function)(*args)
+
+
+OUTPUTS: dict[str, Output] = {
+    output.name: output
+    for output in (
+        Output("model", ("model.json",), ".render.model_json:render"),
+        Output("pdf", ("guide.pdf",), ".render.pdf:render"),
+        Output("epub", ("guide.epub",), ".render.epub:render"),
+        Output("json", ("feed.json",), ".render.jsonfeed:render"),
+        Output("rss", ("rss.xml",), ".render.rss:render_rss"),
+        Output("atom", ("atom.xml",), ".render.rss:render_atom"),
+    )
+}
+
+
+def available() -> list[str]:
+    """The formats whose renderer exists in this installation."""
+    from importlib.util import find_spec
+
+    names = []
+    for output in OUTPUTS.values():
+        module = output.renderer.partition(":")[0]
+        if find_spec(module, __package__) is not None:
+            names.append(output.name)
+    return names
+
+
+def parse_formats(text: str) -> list[str]:
+    """``"pdf,epub"`` → ``["pdf", "epub"]``; ``"all"`` → every available format."""
+    names: list[str] = []
+    for name in (part.strip() for part in text.split(",")):
+        if name == "all":
+            names.extend(available())
+        elif name in OUTPUTS:
+            names.append(name)
+        else:
+            raise ValueError(f"unknown format {name!r} (known: all, {', '.join(OUTPUTS)})")
+    return list(dict.fromkeys(names))

@@ -1,0 +1,265 @@
+"""A note's body as HTML for one output: the model's ``xtd:link/N`` URLs rewritten by policy.
+
+Every renderer (PDF, EPUB, feeds) calls ``render_body`` with its own ``BodyPolicy``:
+where a link to a note points, where an image comes from, what an iframe becomes,
+and how ids are made unique when several notes share one document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+from urllib.parse import parse_qs, urlparse
+
+from lxml import etree, html
+
+from ..model import LINK_SCHEME, Link, LinkStatus, Model, Note
+
+LINK_URL = re.compile(re.escape(LINK_SCHEME) + r"(\d+)")
+MAX_EMBED_DEPTH = 4
+
+
+@dataclass(frozen=True)
+class Video:
+    url: str  # where a reader can watch it (for YouTube, the watch page)
+    title: str  # the iframe's title, else the url
+
+
+@dataclass(frozen=True)
+class BodyPolicy:
+    """How one output writes the references of a body.
+
+    note_href: the href of a link to a note (``link.target`` is set), or None to print
+        the label alone. Called for resolved and ambiguous links only.
+    asset_src: the URL of an asset link (``link.asset`` is set), or None to drop it.
+    frame: what an ``<iframe>``, ``<object>`` or ``<embed>`` becomes: an element, or None
+        to drop it. Gets the element and the video it shows.
+    id_prefix: prepended to every id of the note, so several notes can share a document.
+    transclude: expand ``![[Note]]`` embeds with the target's body (else a plain link).
+    """
+
+    note_href: Callable[[Note, Link], str | None]
+    asset_src: Callable[[Link], str | None]
+    frame: Callable[[html.HtmlElement, Video], html.HtmlElement | None]
+    id_prefix: str | Callable[[Note], str] = ""
+    transclude: bool = True
+
+
+def anchor_id(note_id: str, anchor: str | None = None) -> str:
+    """The id of a note, or of a heading in it, in a document that holds many notes."""
+    return f"n-{note_id}" if anchor is None else f"n-{note_id}--{anchor}"
+
+
+def render_body(model: Model, note: Note, policy: BodyPolicy) -> str:
+    """The body of ``note`` as an HTML fragment for the output ``policy`` describes."""
+    root = _parse(note.body_html)
+    _rewrite(model, note, root, policy, embedding=(note.id,))
+    return _serialize(root)
+
+
+def video_of(element: html.HtmlElement) -> Video:
+    """The watchable URL and title of an iframe (YouTube embeds become watch links)."""
+    src = element.get("src") or element.get("data") or ""
+    title = (element.get("title") or "").strip()
+    url = src
+    parsed = urlparse(src)
+    host = parsed.netloc.lower().removeprefix("www.")
+    if host in {"youtube.com", "youtube-nocookie.com"} and parsed.path.startswith("/embed/"):
+        video_id = parsed.path.split("/")[2]
+        url = f"https://www.youtube.com/watch?v={video_id}"
+        start = parse_qs(parsed.query).get("start")
+        if start:
+            url += f"&t={start[0]}"
+    elif host == "player.vimeo.com" and parsed.path.startswith("/video/"):
+        url = f"https://vimeo.com/{parsed.path.split('/')[2]}"
+    if url.startswith("//"):
+        url = "https:" + url
+    if title.lower() in {"", "youtube video player", "vimeo video player"}:
+        title = url
+    return Video(url=url, title=title)
+
+
+def _parse(fragment: str) -> html.HtmlElement:
+    wrapper = html.fragment_fromstring(fragment or "", create_parent="div")
+    return wrapper
+
+
+def _serialize(root: html.HtmlElement) -> str:
+    text = root.text or ""
+    parts = [escape(text, quote=False)] if text else []
+    parts.extend(etree.tostring(child, encoding="unicode", method="html") for child in root)
+    return "".join(parts)
+
+
+def _link_of(note: Note, value: str | None) -> Link | None:
+    match = LINK_URL.fullmatch((value or "").strip())
+    if not match:
+        return None
+    index = int(match.group(1))
+    return note.links[index] if index < len(note.links) else None
+
+
+def _rewrite(model: Model, note: Note, root, policy: BodyPolicy, embedding: tuple[str, ...]) -> None:
+    prefix = policy.id_prefix(note) if callable(policy.id_prefix) else policy.id_prefix
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        if element.get("class", "").startswith("xtd-embed"):
+            _expand_embed(model, note, element, policy, embedding)
+            continue
+        if element.tag in {"iframe", "object", "embed"}:
+            _replace_frame(element, policy)
+            continue
+        if element.get("id") and prefix:
+            element.set("id", prefix + element.get("id"))
+        if element.tag == "a" and element.get("href") is not None:
+            _rewrite_anchor(note, element, policy)
+        for attribute in ("src", "poster"):
+            if element.get(attribute) is not None:
+                _rewrite_source(note, element, attribute, policy)
+        if element.get("srcset") is not None:
+            _rewrite_srcset(note, element, policy)
+
+
+def _rewrite_anchor(note: Note, element, policy: BodyPolicy) -> None:
+    link = _link_of(note, element.get("href"))
+    if link is None and not element.get("href", "").startswith(LINK_SCHEME):
+        return
+    href = None
+    if link is not None and link.target and link.status in (LinkStatus.RESOLVED, LinkStatus.AMBIGUOUS):
+        href = policy.note_href(note, link)
+    elif link is not None and link.asset:
+        href = policy.asset_src(link)
+    if href is None:
+        _unwrap(element)
+    else:
+        element.set("href", href)
+
+
+def _rewrite_source(note: Note, element, attribute: str, policy: BodyPolicy) -> None:
+    value = element.get(attribute)
+    if not value.startswith(LINK_SCHEME):
+        return
+    link = _link_of(note, value)
+    src = policy.asset_src(link) if link is not None and link.asset else None
+    if src is not None:
+        element.set(attribute, src)
+    elif element.tag == "img":
+        _drop_keeping_alt(element)
+    else:
+        del element.attrib[attribute]
+
+
+def _rewrite_srcset(note: Note, element, policy: BodyPolicy) -> None:
+    kept = []
+    for candidate in element.get("srcset").split(","):
+        url, _, descriptor = candidate.strip().partition(" ")
+        if url.startswith(LINK_SCHEME):
+            link = _link_of(note, url)
+            url = policy.asset_src(link) if link is not None and link.asset else None
+        if url:
+            kept.append(f"{url} {descriptor}".strip())
+    if kept:
+        element.set("srcset", ", ".join(kept))
+    else:
+        del element.attrib["srcset"]
+
+
+def _replace_frame(element, policy: BodyPolicy) -> None:
+    replacement = policy.frame(element, video_of(element))
+    if replacement is None:
+        _remove(element)
+    else:
+        replacement.tail = element.tail
+        element.getparent().replace(element, replacement)
+
+
+def _expand_embed(model: Model, note: Note, element, policy: BodyPolicy, embedding) -> None:
+    link = _link_of(note, element.get("data-link") and LINK_SCHEME + element.get("data-link"))
+    target = model.get(link.target) if link is not None else None
+    if (
+        target is None
+        or not policy.transclude
+        or target.id in embedding
+        or len(embedding) > MAX_EMBED_DEPTH
+    ):
+        # Not expandable: keep the fallback link inside, rewritten like any link.
+        for anchor in element.iter("a"):
+            _rewrite_anchor(note, anchor, policy)
+        return
+    inner = _parse(_section(target, link.anchor))
+    # Embedded content appears twice in a book: its ids must not clash with the original.
+    for child in inner.iter():
+        if isinstance(child.tag, str) and "id" in child.attrib:
+            del child.attrib["id"]
+    _rewrite(model, target, inner, _without_ids(policy), embedding + (target.id,))
+    element.tag = "div"
+    element.attrib.clear()
+    element.set("class", "embed")
+    element.text = None
+    for child in list(element):
+        element.remove(child)
+    for child in list(inner):
+        element.append(child)
+    element.text = inner.text
+
+
+def _without_ids(policy: BodyPolicy) -> BodyPolicy:
+    return BodyPolicy(policy.note_href, policy.asset_src, policy.frame, "", policy.transclude)
+
+
+def _section(note: Note, anchor: str | None) -> str:
+    """The whole body, or the part under the heading ``anchor`` (to the next heading of its level)."""
+    if anchor is None:
+        return note.body_html
+    root = _parse(note.body_html)
+    start = next((el for el in root.iter() if el.get("id") == anchor), None)
+    if start is None:
+        return note.body_html
+    if start.tag not in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+        return etree.tostring(start, encoding="unicode", method="html")
+    level = int(start.tag[1])
+    parts = [etree.tostring(start, encoding="unicode", method="html", with_tail=False)]
+    for sibling in start.itersiblings():
+        if sibling.tag in {f"h{n}" for n in range(1, level + 1)}:
+            break
+        parts.append(etree.tostring(sibling, encoding="unicode", method="html", with_tail=False))
+    return "".join(parts)
+
+
+def _unwrap(element) -> None:
+    """Replace an element by its content (a link that leads nowhere prints its label)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    element.drop_tag()
+
+
+def _drop_keeping_alt(element) -> None:
+    alt = (element.get("alt") or "").strip()
+    parent = element.getparent()
+    if parent is None:
+        return
+    if alt:
+        span = html.Element("span", {"class": "missing-image"})
+        span.text = alt
+        span.tail = element.tail
+        parent.replace(element, span)
+    else:
+        _remove(element)
+
+
+def _remove(element) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    previous = element.getprevious()
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
