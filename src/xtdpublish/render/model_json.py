@@ -1,0 +1,100 @@
+"""build/model.json: the whole vault as clean data, for maintainers and partner sites.
+
+A published interface, versioned by its ``schema`` key and described by
+``schema/model.schema.json``. Same vault, same bytes: keys and lists are in a fixed order.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from ..atomic import write_atomic
+from ..config import Config
+from ..model import Link, Model, NavNode, Note
+from ..report import Report
+
+SCHEMA = "xtdpublish/model@1"
+
+
+def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
+    text = json.dumps(model_to_dict(model), ensure_ascii=False, indent=1) + "\n"
+    return [write_atomic(out_dir / "model.json", text)]
+
+
+def model_to_dict(model: Model) -> dict:
+    site = model.site
+    return {
+        "schema": SCHEMA,
+        "site": {
+            "title": site.title,
+            "subtitle": site.subtitle,
+            "author": site.author,
+            "language": site.language,
+            "base_url": site.base_url,
+            "note_url": site.note_url,
+            "logo": site.logo,
+        },
+        "notes": [_note(model, note) for note in model.notes],
+        "nav": _nav(model.nav),
+        "assets": [
+            {"path": a.path, "media_type": a.media_type, "size": a.size} for a in model.assets
+        ],
+        "skipped": [{"path": s.path, "reason": s.reason} for s in model.skipped],
+    }
+
+
+def _note(model: Model, note: Note) -> dict:
+    return {
+        "id": note.id,
+        "path": note.path,
+        "url": model.note_url(note),
+        "title": note.title,
+        "title_source": note.title_source,
+        "aliases": list(note.aliases),
+        "tags": list(note.tags),
+        "published": _time(note.published),
+        "updated": _time(note.updated),
+        "date_source": note.date_source,
+        "first_path": note.first_path,
+        "uid": note.uid,
+        "nav_parent": note.nav_parent,
+        "summary": note.summary,
+        "headings": [
+            {"level": h.level, "text": h.text, "anchor": h.anchor, "line": h.line}
+            for h in note.headings
+        ],
+        "links": [_link(link) for link in note.links],
+        "backlinks": list(note.backlinks),
+        "body_line": note.body_line,
+        "body_html": note.body_html,
+    }
+
+
+def _link(link: Link) -> dict:
+    return {
+        "line": link.line,
+        "raw": link.raw,
+        "target_text": link.target_text,
+        "label": link.label,
+        "target": link.target,
+        "fragment": link.fragment,
+        "anchor": link.anchor,
+        "asset": link.asset,
+        "embed": link.embed,
+        "status": str(link.status),
+    }
+
+
+def _nav(node: NavNode) -> dict:
+    return {
+        "title": node.title,
+        "note": node.note,
+        "kind": node.kind,
+        "children": [_nav(child) for child in node.children],
+    }
+
+
+def _time(value: datetime) -> str:
+    return value.isoformat()
