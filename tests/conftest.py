@@ -14,27 +14,7 @@ SHARED = REPO.parent / "shared"
 SAMPLE_VAULT = SHARED / "vaults" / "museumxtd-sample"
 
 # The configuration the MuseumXTD editors would use for their vault.
-SAMPLE_CONFIG = """\
-[site]
-title = "MuseumXTD"
-subtitle = "La transition numérique des petits et moyens musées"
-author = "MuseumXTD"
-language = "fr"
-base_url = "https://www.museumxtd.ch"
-note_url = "{base_url}/{path}/"
-
-[vault]
-include = ["Notes/**", "Navigation/**", "index.md"]
-exclude = [".trash/**", "Brouillon/**", "Template/**", "**/Comment éditer les contenus de la plateforme*"]
-breaks = true
-
-[guide]
-root = "index.md"
-
-[feeds]
-tags = ["ressource"]
-limit = 20
-"""
+SAMPLE_CONFIG = (Path(__file__).parent / "sample.toml").read_text(encoding="utf-8")
 
 
 def write_vault(root: Path, files: dict[str, str | bytes]) -> Path:
