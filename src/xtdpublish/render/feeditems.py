@@ -1,0 +1,196 @@
+"""What goes into a feed, shared by JSON Feed, RSS and Atom: the items, their order and ids.
+
+A feed is a list of ``FeedItem`` under a ``Channel``. Items are the notes selected by tag,
+newest first by the date they first appeared, ties broken by title (then path) so two builds
+give the same order. Nothing here reads the clock: the channel's date is its newest item's.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import quote, urlsplit
+
+from ..config import Config, ConfigError
+from ..model import Model, Note
+from ..report import Report
+from .feedbody import item_html, plain_text, summary_of
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+\Z")
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    id: str  # stable across rebuilds and renames (see item_id)
+    url: str  # the note's page on the live site
+    title: str  # plain text
+    content_html: str  # absolute URLs, sanitized
+    summary: str  # plain text
+    published: datetime  # timezone-aware
+    updated: datetime  # timezone-aware, never before published
+    tags: tuple[str, ...]
+    path: str  # the note's vault path, for messages
+
+
+@dataclass(frozen=True)
+class Channel:
+    title: str
+    description: str
+    home_url: str  # the site
+    self_url: str  # this feed's own URL
+    language: str
+    author: str
+    updated: datetime  # the newest item's date, not the clock
+    items: tuple[FeedItem, ...]
+
+
+def require_base_url(model: Model, config: Config) -> str:
+    """The site's base URL without a trailing slash; feeds cannot be written without one."""
+    base_url = (model.site.base_url or "").strip().rstrip("/")
+    if not base_url:
+        where = config.source or "xtdpublish.toml"
+        raise ConfigError(
+            f"{where}: site.base_url is missing; feeds need absolute URLs "
+            '(add base_url = "https://…" under [site])'
+        )
+    return base_url
+
+
+def select_notes(notes: tuple[Note, ...] | list[Note], tags: tuple[str, ...], limit: int) -> list[Note]:
+    """The notes carrying one of ``tags`` (all notes when empty), newest first, at most ``limit``."""
+    wanted = {_tag_key(tag) for tag in tags}
+    chosen = [n for n in notes if not wanted or wanted & {_tag_key(t) for t in n.tags}]
+    chosen.sort(key=lambda n: (n.title.casefold(), n.title, n.path))
+    chosen.sort(key=lambda n: _aware(n.published), reverse=True)  # stable: ties keep title order
+    return chosen[:limit]
+
+
+def item_id(note: Note, host: str) -> str:
+    """An id that survives rebuilds and renames: never today's URL or title.
+
+    From the frontmatter uid when there is one (kept as is when it is a URI, ``urn:uuid:``
+    for a UUID, else a name-based UUID of site and uid); otherwise a ``tag:`` URI (RFC 4151)
+    of the path under which the note first appeared, on the date it first appeared.
+    """
+    uid = (note.uid or "").strip()
+    if uid:
+        if URI_SCHEME.match(uid):
+            return uid
+        try:
+            return uuid.UUID(uid).urn
+        except ValueError:
+            return uuid.uuid5(uuid.NAMESPACE_URL, f"tag:{host}:uid/{uid}").urn
+    first = (note.first_path or note.path).removesuffix(".md")
+    day = note.published.date().isoformat()
+    return f"tag:{host},{day}:{quote(first, safe='/')}"
+
+
+def tag_slug(tag: str) -> str:
+    """A tag as a file name: lower case ASCII letters, digits and dashes."""
+    ascii_tag = unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_tag.lower()).strip("-") or "tag"
+
+
+def tags_by_slug(model: Model) -> dict[str, str]:
+    """Every tag of the published notes by its slug (tags that differ only in case or accents share one)."""
+    found: dict[str, str] = {}
+    for note in model.notes:
+        for tag in note.tags:
+            found.setdefault(tag_slug(tag), tag.lstrip("#"))
+    return dict(sorted(found.items()))
+
+
+class FeedBuilder:
+    """Builds the channels of one model; each note's item is rendered once, however many feeds hold it."""
+
+    def __init__(self, model: Model, config: Config, report: Report) -> None:
+        self.model = model
+        self.config = config
+        self.report = report
+        self.base_url = require_base_url(model, config)
+        self.host = urlsplit(self.base_url).hostname or self.base_url
+        self._items: dict[str, FeedItem] = {}
+        self._ids = self._assign_ids()
+
+    def main_channel(self, self_path: str) -> Channel:
+        notes = select_notes(self.model.notes, self.config.feeds.tags, self.config.feeds.limit)
+        return self._channel(notes, self.model.site.title, self_path)
+
+    def tag_channels(self, suffix: str) -> list[tuple[str, Channel]]:
+        """One channel per tag of the vault: (slug, channel), its URL ``/feeds/<slug><suffix>``."""
+        channels = []
+        for slug, label in tags_by_slug(self.model).items():
+            notes = [n for n in self.model.notes if any(tag_slug(t) == slug for t in n.tags)]
+            notes = select_notes(notes, (), self.config.feeds.limit)
+            title = f"{self.model.site.title} — {label}" if self.model.site.title else label
+            channels.append((slug, self._channel(notes, title, f"/feeds/{slug}{suffix}")))
+        return channels
+
+    def _channel(self, notes: list[Note], title: str, self_path: str) -> Channel:
+        site = self.model.site
+        items = tuple(self._item(note) for note in notes)
+        return Channel(
+            title=plain_text(title) or self.host,
+            description=plain_text(site.subtitle) or plain_text(title) or self.host,
+            home_url=self.base_url + "/",
+            self_url=self.base_url + self_path,
+            language=site.language,
+            author=site.author,
+            updated=max((item.updated for item in items), default=self._newest_note()),
+            items=items,
+        )
+
+    def _item(self, note: Note) -> FeedItem:
+        item = self._items.get(note.id)
+        if item is None:
+            content = item_html(self.model, note)
+            published = _aware(note.published)
+            item = FeedItem(
+                id=self._ids[note.id],
+                url=self.model.note_url(note) or self.base_url + "/",
+                title=plain_text(note.title) or note.path.rsplit("/", 1)[-1].removesuffix(".md"),
+                content_html=content,
+                summary=summary_of(note, content),
+                published=published,
+                updated=max(published, _aware(note.updated)),
+                tags=tuple(dict.fromkeys(t.lstrip("#") for t in note.tags)),
+                path=note.path,
+            )
+            self._items[note.id] = item
+        return item
+
+    def _assign_ids(self) -> dict[str, str]:
+        """Every note's id, unique: a note whose id is taken (a copied uid) gets one from its own path."""
+        ids: dict[str, str] = {}
+        owner: dict[str, Note] = {}
+        for note in self.model.notes:
+            candidate = item_id(note, self.host)
+            if candidate in owner:
+                other = owner[candidate]
+                self.report.warning(
+                    note.path, 1, "feed.id",
+                    f"this note has the same feed id as {other.path} ({candidate}); give each "
+                    "note its own uid in the frontmatter. Using an id made from its path instead.",
+                )
+                candidate = f"tag:{self.host},{_aware(note.published).date().isoformat()}:" + quote(
+                    note.path.removesuffix(".md"), safe="/"
+                )
+            owner[candidate] = note
+            ids[note.id] = candidate
+        return ids
+
+    def _newest_note(self) -> datetime:
+        return max((_aware(n.updated) for n in self.model.notes), default=EPOCH)
+
+
+def _tag_key(tag: str) -> str:
+    return tag.lstrip("#").casefold()
+
+
+def _aware(moment: datetime) -> datetime:
+    """The model's dates are timezone-aware; a naive one is read as UTC rather than local time."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -1,0 +1,80 @@
+"""build/rss.xml (RSS 2.0) and build/atom.xml (Atom 1.0), written with feedgen.
+
+feedgen's traps, each pinned by a test in tests/test_feeds.py:
+- ``add_entry`` prepends by default: entries are added with ``order="append"``;
+- the feed's and every entry's ``updated`` default to now: both are always set, from the items;
+- the RSS channel ``<link>`` is the last feed link added: ``rel="self"`` first, the site last;
+- it wants timezone-aware datetimes (the items' dates always are).
+
+With ``feeds.per_tag`` the RSS renderer also writes ``build/feeds/<tag>.xml`` for every tag.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from feedgen.feed import FeedGenerator
+
+from ..atomic import write_atomic
+from ..config import Config
+from ..model import Model
+from ..report import Report
+from .feeditems import Channel, FeedBuilder
+
+GENERATOR = "xtdpublish"
+
+
+def render_rss(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
+    builder = FeedBuilder(model, config, report)
+    written = [write_atomic(out_dir / "rss.xml", rss_bytes(builder.main_channel("/rss.xml")))]
+    if config.feeds.per_tag:
+        for slug, channel in builder.tag_channels(".xml"):
+            written.append(write_atomic(out_dir / "feeds" / f"{slug}.xml", rss_bytes(channel)))
+    return written
+
+
+def render_atom(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
+    builder = FeedBuilder(model, config, report)
+    channel = builder.main_channel("/atom.xml")
+    return [write_atomic(out_dir / "atom.xml", atom_bytes(channel))]
+
+
+def rss_bytes(channel: Channel) -> bytes:
+    return feed_generator(channel, rss=True).rss_str(pretty=True)
+
+
+def atom_bytes(channel: Channel) -> bytes:
+    return feed_generator(channel, rss=False).atom_str(pretty=True)
+
+
+def feed_generator(channel: Channel, rss: bool) -> FeedGenerator:
+    feed = FeedGenerator()
+    if rss and channel.author:
+        # RSS <author> must be an e-mail address; the name goes in dc:creator instead.
+        feed.load_extension("dc", atom=False, rss=True)
+    feed.id(channel.self_url)
+    feed.title(channel.title)
+    feed.link(href=channel.self_url, rel="self")
+    feed.link(href=channel.home_url, rel="alternate")  # last: it becomes the RSS <link>
+    feed.description(channel.description)
+    feed.language(channel.language)
+    if channel.author:
+        feed.author(name=channel.author)
+    feed.generator(GENERATOR)
+    feed.updated(channel.updated)  # not the clock: two builds of one vault are identical
+    for item in channel.items:
+        entry = feed.add_entry(order="append")
+        entry.guid(item.id, permalink=item.id == item.url)
+        entry.title(item.title)
+        entry.link(href=item.url, rel="alternate")
+        entry.content(item.content_html, type="html")  # RSS: content:encoded, after description
+        entry.summary(item.summary)  # RSS: description
+        entry.published(item.published)
+        entry.updated(item.updated)
+        for tag in item.tags:
+            entry.category(term=tag)
+        if channel.author:
+            entry.author(name=channel.author)
+            if rss:
+                entry.dc.dc_creator(channel.author)
+    return feed
