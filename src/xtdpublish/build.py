@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import traceback
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import fingerprint
 from .atomic import write_atomic
 from .config import Config, ConfigError
-from .model import Model, Severity
+from .model import Diagnostic, Model, Severity
 from .outputs import OUTPUTS
+from .render.model_json import model_to_dict
 from .report import Report
 from .vault.reader import read_vault
+
+# Formats that lay out or embed the theme and the vault's images.
+THEMED = {"pdf", "epub"}
 
 
 @dataclass
@@ -20,6 +27,7 @@ class BuildResult:
     model: Model
     report: Report
     written: dict[str, list[Path]] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)  # formats whose inputs had not changed
     config_errors: list[str] = field(default_factory=list)  # a format that needs a missing key
 
     def exit_code(self, strict: bool = False) -> int:
@@ -30,18 +38,37 @@ class BuildResult:
         return 0
 
 
-def build(vault: Path, config: Config, out: Path, formats: list[str]) -> BuildResult:
+def build(vault: Path, config: Config, out: Path, formats: list[str], force: bool = False) -> BuildResult:
     report = Report()
     model = read_vault(vault, config, report)
     result = BuildResult(model, report)
+    known = {} if force else fingerprint.load(out)
+    digests = _digests(model, config, formats)
+    todo = []
     for name in formats:
-        try:
-            result.written[name] = list(OUTPUTS[name].render(model, config, out, report))
-        except ConfigError as error:
-            result.config_errors.append(f"{name}: {error}")
-        except Exception as error:  # a renderer's bug must not cost the other formats
-            report.error(name, None, f"render.{name}", f"could not write {name}: {error!r}")
-            report.info(name, None, "render.traceback", traceback.format_exc(limit=-3))
+        if fingerprint.is_current(known, out, name, digests[name]):
+            result.unchanged.append(name)
+            result.written[name] = [out / f for f in known[name]["files"]]
+            report.diagnostics.extend(_diagnostics_from(known[name]))
+        else:
+            todo.append(name)
+    for name, outcome in _render_all(model, config, out, todo):
+        paths, diagnostics, config_error = outcome
+        report.diagnostics.extend(diagnostics)
+        if config_error:
+            result.config_errors.append(f"{name}: {config_error}")
+            known.pop(name, None)
+            continue
+        result.written[name] = paths
+        if not any(d.severity == Severity.ERROR for d in diagnostics):
+            known[name] = {
+                "hash": digests[name],
+                "files": [str(p.relative_to(out)) for p in paths],
+                "diagnostics": [_diagnostic_to_dict(d) for d in diagnostics],
+            }
+        else:
+            known.pop(name, None)
+    fingerprint.save(out, known)
     write_report(out, result)
     return result
 
@@ -52,16 +79,98 @@ def check(vault: Path, config: Config) -> BuildResult:
     return BuildResult(read_vault(vault, config, report), report)
 
 
+def _render_all(model: Model, config: Config, out: Path, names: list[str]):
+    """Each format's (paths, diagnostics, config error), the PDF laid out in a second process.
+
+    The PDF is the critical path (WeasyPrint, one core); everything else fits beside it.
+    """
+    if "pdf" not in names or len(names) == 1:
+        for name in names:
+            yield name, _render_one(name, model, config, out)
+        return
+    global _FORKED_JOB
+    _FORKED_JOB = (model, config, out)  # inherited by the forked worker, never pickled
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        pdf = pool.submit(_render_forked, "pdf")
+        for name in names:
+            if name != "pdf":
+                yield name, _render_one(name, model, config, out)
+        try:
+            outcome = pdf.result()
+        except Exception as error:  # the worker died: say so, keep the other outputs
+            outcome = ([], [_crash("pdf", error)], None)
+        yield "pdf", outcome
+    _FORKED_JOB = None
+
+
+_FORKED_JOB: tuple[Model, Config, Path] | None = None
+
+
+def _render_forked(name: str):
+    model, config, out = _FORKED_JOB
+    return _render_one(name, model, config, out)
+
+
+def _render_one(name: str, model: Model, config: Config, out: Path):
+    report = Report()
+    try:
+        paths = list(OUTPUTS[name].render(model, config, out, report))
+    except ConfigError as error:
+        return [], report.diagnostics, str(error)
+    except Exception as error:  # a renderer's bug must not cost the other formats
+        return [], report.diagnostics + [_crash(name, error)], None
+    return paths, report.diagnostics, None
+
+
+def _crash(name: str, error: BaseException) -> Diagnostic:
+    where = "".join(traceback.format_exception(error, limit=-2)).strip().splitlines()
+    return Diagnostic(name, None, Severity.ERROR, f"render.{name}",
+                      f"could not write {name}: {error!r} ({' / '.join(where[-3:])})")
+
+
+def _digests(model: Model, config: Config, formats: list[str]) -> dict[str, str]:
+    model_json = json.dumps(model_to_dict(model), sort_keys=True).encode("utf-8")
+    config_text = repr(config)
+    themed: list[Path] = []
+    if THEMED & set(formats):
+        from .render.guide import find_theme
+
+        theme = find_theme(model.root, config)
+        themed = [p for p in theme.rglob("*") if p.is_file()]
+        themed += [model.root / asset.path for asset in model.assets]
+        if model.site.logo:
+            themed.append(model.root / model.site.logo)
+    return {
+        name: fingerprint.fingerprint(name, model_json, config_text,
+                                      themed if name in THEMED else [])
+        for name in formats
+    }
+
+
+def _diagnostic_to_dict(d: Diagnostic) -> dict:
+    return {"path": d.path, "line": d.line, "severity": str(d.severity), "code": d.code,
+            "message": d.message}
+
+
+def _diagnostics_from(entry: dict) -> list[Diagnostic]:
+    """The diagnostics an unchanged output had when it was made, so none is lost on a rebuild."""
+    found = []
+    for d in entry.get("diagnostics", []):
+        try:
+            found.append(Diagnostic(d["path"], d["line"], Severity(d["severity"]), d["code"],
+                                    d["message"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return found
+
+
 def write_report(out: Path, result: BuildResult) -> Path:
     data = {
         "schema": "xtdpublish/report@1",
-        "diagnostics": [
-            {"path": d.path, "line": d.line, "severity": str(d.severity), "code": d.code,
-             "message": d.message}
-            for d in result.report.sorted()
-        ],
+        "diagnostics": [_diagnostic_to_dict(d) for d in result.report.sorted()],
         "skipped": [{"path": s.path, "reason": s.reason} for s in result.model.skipped],
         "config_errors": result.config_errors,
         "outputs": {name: [p.name for p in paths] for name, paths in result.written.items()},
+        "unchanged": result.unchanged,
     }
     return write_atomic(out / "report.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,60 @@
+"""What an output was made from, as one hash: unchanged inputs mean the output is not rebuilt.
+
+An output's inputs are the model (every note it could use, as the model holds them), the
+config, the theme's files, the tool's version and SOURCE_DATE_EPOCH. The hashes live in
+``OUT/.cache/outputs.json``; a file that does not parse, or names another version, is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from . import __version__
+from .atomic import write_atomic
+
+CACHE_FILE = Path(".cache") / "outputs.json"
+FORMAT = f"xtdpublish/outputs@1 {__version__}"
+
+
+def fingerprint(name: str, model_json: bytes, config_text: str, files: list[Path]) -> str:
+    """The hash of one output's inputs; ``files`` are the theme's and the assets it embeds."""
+    digest = hashlib.sha256()
+    for part in (FORMAT, name, os.environ.get("SOURCE_DATE_EPOCH", ""), config_text):
+        digest.update(part.encode("utf-8") + b"\0")
+    digest.update(model_json)
+    for path in sorted(files):
+        digest.update(str(path).encode("utf-8") + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"\0missing")
+    return digest.hexdigest()
+
+
+def load(out: Path) -> dict[str, dict]:
+    try:
+        data = json.loads((out / CACHE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return {}
+    outputs = data.get("outputs")
+    return outputs if isinstance(outputs, dict) else {}
+
+
+def is_current(known: dict[str, dict], out: Path, name: str, digest: str) -> bool:
+    entry = known.get(name)
+    if not isinstance(entry, dict) or entry.get("hash") != digest:
+        return False
+    files = entry.get("files")
+    return isinstance(files, list) and bool(files) and all(
+        isinstance(f, str) and (out / f).is_file() for f in files
+    )
+
+
+def save(out: Path, known: dict[str, dict]) -> None:
+    data = {"format": FORMAT, "outputs": dict(sorted(known.items()))}
+    write_atomic(out / CACHE_FILE, json.dumps(data, indent=1) + "\n")
