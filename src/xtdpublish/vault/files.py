@@ -1,0 +1,230 @@
+"""Which files of a vault are notes and which are assets, and each note's text.
+
+A note's text is decoded once here (UTF-8 with or without BOM, else cp1252 with a
+warning), its line endings made LF and its characters NFC, so that nothing later
+has to care how the file was written. Vault paths are relative, "/"-separated
+and NFC (macOS writes NFD file names).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..config import VaultConfig
+from ..report import Report
+
+NOTE_SUFFIX = ".md"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # vault-relative, "/" separators, NFC
+    abs_path: Path
+    text: str  # decoded, LF line endings, NFC
+    mtime: float
+
+
+@dataclass(frozen=True)
+class VaultFiles:
+    notes: list[SourceFile]  # included, readable notes, sorted by path
+    excluded: list[str]  # .md paths left out by vault.include / vault.exclude
+    assets: dict[str, Path]  # every other file in the vault (not in dot-folders)
+
+
+def scan_vault(root: Path, config: VaultConfig, report: Report) -> VaultFiles:
+    """Walk ``root`` once: read the included notes, list the excluded ones and the assets."""
+    root = root.absolute()
+    real_root = root.resolve()
+    notes: dict[str, SourceFile] = {}
+    excluded: list[str] = []
+    assets: dict[str, Path] = {}
+    for path, file in _walk(root, real_root, report):
+        if not path.lower().endswith(NOTE_SUFFIX):
+            assets.setdefault(path, file)
+            continue
+        if not is_included(path, config.include, config.exclude):
+            excluded.append(path)
+            continue
+        if path in notes:
+            report.error(path, None, "file.duplicate",
+                         f"two files have the name {path!r} once Unicode-normalised "
+                         f"({notes[path].abs_path.name!r} and {file.name!r}); only the first is read")
+            continue
+        source = read_source(path, file, report)
+        if source is not None:
+            notes[path] = source
+    return VaultFiles(
+        notes=[notes[p] for p in sorted(notes)],
+        excluded=sorted(set(excluded)),
+        assets=dict(sorted(assets.items())),
+    )
+
+
+def _walk(root: Path, real_root: Path, report: Report):
+    """Yield (vault path, file) for every file not in a dot-folder, never leaving the vault."""
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        kept = []
+        for name in sorted(dirs):
+            if name.startswith("."):
+                continue
+            sub = here / name
+            if sub.is_symlink():
+                rel = vault_path(sub, root)
+                if _inside(sub, real_root):
+                    report.info(rel, None, "file.symlink-folder",
+                                "a symbolic link to a folder of the vault is not followed "
+                                "(its files are read where they are)")
+                else:
+                    report.warning(rel, None, "file.symlink-outside",
+                                   "a symbolic link to a folder outside the vault is never followed")
+                continue
+            kept.append(name)
+        dirs[:] = kept
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            file = here / name
+            rel = vault_path(file, root)
+            if file.is_symlink():
+                if not _inside(file, real_root):
+                    report.warning(rel, None, "file.symlink-outside",
+                                   "a symbolic link to a file outside the vault is never followed")
+                    if rel.lower().endswith(NOTE_SUFFIX):
+                        report.skip(rel, "symbolic link outside the vault")
+                    continue
+                if not file.exists():
+                    report.warning(rel, None, "file.symlink-broken", "a broken symbolic link")
+                    continue
+            yield rel, file
+
+
+def _inside(link: Path, real_root: Path) -> bool:
+    try:
+        target = link.resolve(strict=False)
+    except (OSError, RuntimeError):  # a symlink loop
+        return False
+    return target == real_root or real_root in target.parents
+
+
+def vault_path(file: Path, root: Path) -> str:
+    return unicodedata.normalize("NFC", file.relative_to(root).as_posix())
+
+
+def read_source(path: str, file: Path, report: Report) -> SourceFile | None:
+    """Read and decode one note; None (reported, listed as skipped) when it cannot be a note."""
+    try:
+        data = file.read_bytes()
+        mtime = file.stat().st_mtime
+    except OSError as error:
+        report.error(path, None, "file.unreadable", f"cannot read the file: {error.strerror or error}")
+        report.skip(path, "unreadable file")
+        return None
+    if b"\x00" in data:
+        report.error(path, None, "file.binary",
+                     "the file contains NUL bytes: it is not a text note (saved by the wrong program?)")
+        report.skip(path, "not a text file (NUL bytes)")
+        return None
+    text = decode(data, path, report)
+    if not text.strip():
+        report.warning(path, None, "file.empty", "empty note: nothing to publish")
+        report.skip(path, "empty note")
+        return None
+    return SourceFile(path=path, abs_path=file, text=text, mtime=mtime)
+
+
+def decode(data: bytes, path: str, report: Report) -> str:
+    """Bytes → NFC text with LF line endings; UTF-8 (BOM or not), else cp1252 with a warning."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        report.warning(path, line, "file.encoding",
+                       "the file is not UTF-8; read as Windows-1252 (cp1252). "
+                       "Save it as UTF-8 so accents are certain")
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:  # cp1252 leaves five bytes undefined: latin-1 for those
+            text = "".join(_cp1252_char(byte) for byte in data)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return unicodedata.normalize("NFC", text)
+
+
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+
+
+def _cp1252_char(byte: int) -> str:
+    return chr(byte) if byte in _CP1252_UNDEFINED else bytes([byte]).decode("cp1252")
+
+
+# -- include / exclude globs ------------------------------------------------
+
+def is_included(path: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
+    """Whether the vault path is a note of the publication.
+
+    Globs match vault paths: ``*`` and ``?`` stay inside one folder, ``**`` spans
+    folders (``Notes/**``, ``**/*.md``). A glob that matches a folder matches
+    everything in it, so ``Brouillon`` and ``Brouillon/`` work like ``Brouillon/**``.
+    """
+    if any(part.startswith(".") for part in path.split("/")):
+        return False
+    if include and not any(glob_matches(g, path) for g in include):
+        return False
+    return not any(glob_matches(g, path) for g in exclude)
+
+
+def glob_matches(pattern: str, path: str) -> bool:
+    regex = _glob_regex(unicodedata.normalize("NFC", pattern))
+    if regex.fullmatch(path):
+        return True
+    parts = path.split("/")
+    return any(regex.fullmatch("/".join(parts[:i])) for i in range(1, len(parts)))
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    pattern = pattern.strip().lstrip("/")
+    if pattern.startswith("./"):
+        pattern = pattern[2:]
+    if pattern.endswith("/"):
+        pattern += "**"
+    out = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif char == "*":
+            out.append("[^/]*")
+            i += 1
+        elif char == "?":
+            out.append("[^/]")
+            i += 1
+        elif char == "[" and "]" in pattern[i + 2:]:
+            end = pattern.index("]", i + 2)
+            body = pattern[i + 1:end]
+            if body.startswith("!"):
+                body = "^" + body[1:]
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(char))
+            i += 1
+    try:
+        return re.compile("".join(out), re.DOTALL)
+    except re.error:
+        return re.compile(re.escape(pattern))

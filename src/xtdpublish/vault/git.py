@@ -1,0 +1,157 @@
+"""When each note was first added and last changed, from the vault's git history.
+
+One ``git log`` for the whole vault (never one per file), renames followed: the
+log is read from the newest commit to the oldest, carrying each file's history
+back through its renames to the commit that added it. Dates are author dates
+(when the text was written; a rebase changes only committer dates).
+
+Anything that goes wrong (no git, not a work tree, no commits, a git error) gives
+an empty history, and the dates come from the next source.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..report import Report
+
+GIT_TIMEOUT = 120  # seconds; a huge history is still better than none
+COMMIT_MARK = "\x01"
+
+
+@dataclass(frozen=True)
+class GitDates:
+    first: datetime  # author date of the commit that added the file (renames followed)
+    last: datetime  # author date of the last commit that changed it
+    first_path: str  # the vault path under which it was added
+
+
+def git_history(root: Path, report: Report) -> dict[str, GitDates]:
+    """Vault path (today's) → GitDates; {} when the vault is not in a git work tree."""
+    if shutil.which("git") is None:
+        if _looks_versioned(root):
+            report.warning("", None, "git.missing",
+                           "the vault is in a git repository but git is not installed; "
+                           "dates come from the files' modification times")
+        return {}
+    probe = _git(root, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository")
+    if probe is None or probe.returncode != 0:
+        if probe is not None and _looks_versioned(root):
+            report.warning("", None, "git.error",
+                           f"git cannot read the vault's history ({_first_line(probe.stderr)}); "
+                           "dates come from the files' modification times")
+        return {}
+    answers = probe.stdout.split()
+    if not answers or answers[0] != "true":
+        return {}
+    if len(answers) > 1 and answers[1] == "true":
+        report.warning("", None, "git.shallow",
+                       "the vault's git history is a shallow clone: the dates it gives are wrong "
+                       "(fetch the whole history: git fetch --unshallow)")
+    log = _git(root, "log", "-z", "-M", "--name-status", "--relative", "--no-color",
+               f"--format={COMMIT_MARK}%H %aI", "--", ".")
+    if log is None or log.returncode != 0:
+        stderr = log.stderr if log is not None else "git did not answer in time"
+        if "does not have any commits" not in stderr:
+            report.warning("", None, "git.error",
+                           f"git log failed ({_first_line(stderr)}); "
+                           "dates come from the files' modification times")
+        return {}
+    return parse_log(log.stdout)
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+    env.pop("GIT_DIR", None)
+    env.pop("GIT_WORK_TREE", None)
+    try:
+        return subprocess.run(
+            ["git", "-c", "core.quotepath=off", "-c", "log.showSignature=false", *args],
+            cwd=root, env=env, capture_output=True, timeout=GIT_TIMEOUT,
+            encoding="utf-8", errors="surrogateescape",
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _looks_versioned(root: Path) -> bool:
+    return any((folder / ".git").exists() for folder in [root.absolute(), *root.absolute().parents])
+
+
+def _first_line(text: str) -> str:
+    return (text.strip().splitlines() or ["no message"])[0]
+
+
+_DEAD = ""  # a name whose older history belongs to a file that no longer exists
+
+
+def parse_log(output: str) -> dict[str, GitDates]:
+    """Read ``git log -z --name-status --format=\\x01%H %aI``, newest commit first."""
+    first: dict[str, datetime] = {}
+    last: dict[str, datetime] = {}
+    first_path: dict[str, str] = {}
+    owner: dict[str, str] = {}  # a name in the history → today's path ("" when dead)
+
+    def touch(name: str, when: datetime) -> str | None:
+        current = owner.get(name, name)
+        if current == _DEAD:
+            return None
+        last.setdefault(current, when)
+        first[current] = when
+        first_path[current] = name
+        return current
+
+    for chunk in output.split(COMMIT_MARK):
+        header, _, changes = chunk.partition("\0")
+        fields = header.split(" ", 1)
+        if len(fields) != 2:
+            continue
+        try:
+            when = datetime.fromisoformat(fields[1].strip())
+        except ValueError:
+            continue
+        tokens = [_nfc(t) for t in changes.lstrip("\n").split("\0")]
+        i = 0
+        while i < len(tokens):
+            status = tokens[i]
+            if not status:
+                i += 1
+                continue
+            if status[0] in "RC" and i + 2 < len(tokens):
+                old, new = tokens[i + 1], tokens[i + 2]
+                i += 3
+                current = touch(new, when)
+                if status[0] == "R":
+                    owner[new] = _DEAD
+                    if current is not None:
+                        owner[old] = current
+                else:  # a copy: the new file starts here
+                    owner[new] = _DEAD
+                continue
+            name = tokens[i + 1] if i + 1 < len(tokens) else ""
+            i += 2
+            if not name:
+                continue
+            if status[0] == "D":
+                owner.setdefault(name, _DEAD)
+            elif status[0] == "A":
+                touch(name, when)
+                owner[name] = _DEAD
+            else:
+                touch(name, when)
+    return {
+        path: GitDates(first=first[path], last=last[path], first_path=first_path[path])
+        for path in sorted(first)
+    }
+
+
+def _nfc(name: str) -> str:
+    if any("\udc80" <= c <= "\udcff" for c in name):  # not UTF-8: keep git's bytes readable
+        name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return unicodedata.normalize("NFC", name)
