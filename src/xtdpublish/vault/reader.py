@@ -1,0 +1,193 @@
+"""read_vault(root, config, report) -> Model: every piece of vault/ put together, once.
+
+scan the files → git history (one call) → each note's metadata → its body →
+its title and id → every reference resolved → backlinks, embed cycles → the
+navigation tree → the frozen Model. Nothing is iterated in an order a dict or a
+set chose: the same vault gives the same Model.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import posixpath
+from pathlib import Path
+
+from ..config import Config
+from ..model import Asset, Link, LinkStatus, Model, Note, Site
+from ..report import Report
+from .files import scan_vault
+from .git import git_history
+from .links import LinkIndex, NoteTarget, backlinks, report_embed_cycles
+from .markdown import ParsedBody, parse_markdown, slugify
+from .nav import NavItem, build_nav
+from .source import NoteSource, read_note
+
+
+def read_vault(root: Path, config: Config, report: Report) -> Model:
+    files = scan_vault(root, config.vault, report)
+    history = git_history(root, report)
+    sources: list[NoteSource] = []
+    unpublished: list[NoteSource] = []
+    for file in files.notes:
+        source = read_note(file, config, history.get(file.path), report)
+        if source.unpublished:
+            report.skip(source.path, source.unpublished)
+            unpublished.append(source)
+        else:
+            sources.append(source)
+    bodies = {
+        s.path: parse_markdown(s.body, s.body_line, config.vault.breaks, s.path, report)
+        for s in sources
+    }
+    titles = {s.path: choose_title(s, bodies[s.path]) for s in sources}
+    ids = note_ids([s.path for s in sources])
+    other_ids = _other_ids([s.path for s in unpublished] + list(files.excluded), set(ids.values()))
+
+    targets = {
+        s.path: NoteTarget(
+            id=ids[s.path], path=s.path, title=titles[s.path][0], aliases=s.aliases,
+            headings=tuple(bodies[s.path].headings), block_ids=tuple(bodies[s.path].block_ids),
+        )
+        for s in sources
+    }
+    hidden = [
+        NoteTarget(id=other_ids[s.path], path=s.path, title=_stem(s.path), aliases=s.aliases,
+                   published=False, reason=s.unpublished)
+        for s in unpublished
+    ] + [
+        NoteTarget(id=other_ids[p], path=p, title=_stem(p), published=False,
+                   reason="excluded by vault.include/exclude")
+        for p in sorted(files.excluded)
+    ]
+    index = LinkIndex([*targets.values(), *hidden], files.assets, report)
+    links: dict[str, tuple[Link, ...]] = {
+        ids[s.path]: tuple(index.resolve(targets[s.path], ref) for ref in bodies[s.path].refs)
+        for s in sources
+    }
+    paths = {ids[s.path]: s.path for s in sources}
+    back = backlinks(links)
+    report_embed_cycles(links, paths, report)
+
+    navigation = build_nav(
+        [_nav_item(s, ids[s.path], titles[s.path][0], links[ids[s.path]]) for s in sources],
+        config.guide.root, config.site.title, config.site.language, report,
+    )
+    notes = tuple(
+        _note(s, ids[s.path], titles[s.path], bodies[s.path], links[ids[s.path]],
+              back.get(ids[s.path], ()), navigation.parents.get(ids[s.path]))
+        for s in sorted(sources, key=lambda s: s.path)
+    )
+    return Model(
+        site=_site(config),
+        notes=notes,
+        nav=navigation.tree,
+        skipped=tuple(report.skipped),
+        assets=_assets(links, files.assets),
+        diagnostics=tuple(report.diagnostics),
+        root=root,
+    )
+
+
+def choose_title(source: NoteSource, body: ParsedBody) -> tuple[str, str]:
+    """The first of: frontmatter title (not the site's name), alias, navigation title,
+    first H1, file name; with the name of the source that gave it."""
+    candidates = (
+        (source.title, "title"),
+        (source.aliases[0] if source.aliases else None, "alias"),
+        (source.nav.title if source.nav else None, "navigation"),
+        (body.first_h1, "heading"),
+    )
+    for text, origin in candidates:
+        if isinstance(text, str) and text.strip():
+            return text.strip(), origin
+    return _stem(source.path), "filename"
+
+
+def note_ids(paths: list[str]) -> dict[str, str]:
+    """path → id: the slug of the file name; notes that share one use their whole path's."""
+    by_slug: dict[str, list[str]] = {}
+    for path in sorted(paths):
+        by_slug.setdefault(slugify(_stem(path), "note"), []).append(path)
+    ids: dict[str, str] = {}
+    for slug, same in sorted(by_slug.items()):
+        for path in same:
+            ids[path] = slug if len(same) == 1 else slugify(path.removesuffix(".md"), "note")
+    return _dedupe(ids)
+
+
+def _other_ids(paths: list[str], taken: set[str]) -> dict[str, str]:
+    """Ids for notes outside the model (drafts, excluded): never one a published note has."""
+    ids = {}
+    for path in sorted(set(paths)):
+        slug = slugify(_stem(path), "note")
+        ids[path] = slug if slug not in taken else slugify(path.removesuffix(".md"), "note")
+    return ids
+
+
+def _dedupe(ids: dict[str, str]) -> dict[str, str]:
+    """Whole-path slugs can still meet (``a b.md`` and ``a-b.md``): number the later ones."""
+    seen: set[str] = set()
+    result = {}
+    for path in sorted(ids):
+        base = candidate = ids[path]
+        n = 2
+        while candidate in seen:
+            candidate = f"{base}-{n}"
+            n += 1
+        seen.add(candidate)
+        result[path] = candidate
+    return result
+
+
+def _stem(path: str) -> str:
+    return posixpath.basename(path).removesuffix(".md")
+
+
+def _nav_item(source: NoteSource, note_id: str, title: str, links: tuple[Link, ...]) -> NavItem:
+    nav = source.nav
+    order = []
+    for link in links:
+        if link.target and link.status in (LinkStatus.RESOLVED, LinkStatus.AMBIGUOUS) \
+                and link.target not in order:
+            order.append(link.target)
+    return NavItem(
+        id=note_id, path=source.path, title=title,
+        key=nav.key if nav else None, parent=nav.parent if nav else None,
+        order=nav.order if nav else None, line=nav.line if nav else None,
+        links=tuple(order),
+    )
+
+
+def _note(source: NoteSource, note_id: str, title: tuple[str, str], body: ParsedBody,
+          links: tuple[Link, ...], back: tuple[str, ...], nav_parent: str | None) -> Note:
+    return Note(
+        id=note_id, path=source.path, title=title[0], title_source=title[1],
+        aliases=tuple(source.aliases), tags=tuple(source.tags),
+        published=source.published, updated=source.updated, date_source=source.date_source,
+        first_path=source.first_path or source.path, uid=source.uid,
+        nav_parent=nav_parent, body_line=source.body_line, body_html=body.html,
+        summary=body.summary, headings=tuple(body.headings), links=links, backlinks=back,
+    )
+
+
+def _site(config: Config) -> Site:
+    site = config.site
+    return Site(
+        title=site.title, subtitle=site.subtitle, author=site.author, language=site.language,
+        base_url=site.base_url, note_url=site.note_url, logo=site.logo,
+    )
+
+
+def _assets(links: dict[str, tuple[Link, ...]], files: dict[str, Path]) -> tuple[Asset, ...]:
+    used = sorted({link.asset for note_links in links.values() for link in note_links
+                   if link.asset})
+    assets = []
+    for path in used:
+        file = files[path]
+        media_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        try:
+            size = file.stat().st_size
+        except OSError:
+            size = 0
+        assets.append(Asset(path=path, media_type=media_type, size=size))
+    return tuple(assets)
