@@ -14,8 +14,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
 
 @pytest.fixture
 def read(make_vault):
-    def read(files):
-        root = make_vault(files)
+    def read(files, name="vault"):
+        root = make_vault(files, name)
         report = Report()
         model = read_vault(root, load_config(root), report)
         return model, report
@@ -102,7 +102,7 @@ def test_aliases_match_case_insensitively_after_file_names(read):
     links = links_of(model, "a.md")
     assert [l.target for l in links] == ["the-other-one", "other"]
     model, _ = read({"a.md": "[[the OTHER one]]\n",
-                     "Other.md": "---\naliases: [The Other One]\n---\nx\n"})
+                     "Other.md": "---\naliases: [The Other One]\n---\nx\n"}, name="second")
     assert links_of(model, "a.md")[0].target == "other"
 
 
