@@ -19,6 +19,7 @@ from .files import scan_vault
 from .git import git_history
 from .links import LinkIndex, NoteTarget, backlinks, report_embed_cycles
 from .markdown import ParsedBody, parse_markdown, slugify
+from .metadata import choose_title
 from .nav import NavItem, build_nav
 from .source import NoteSource, read_note
 
@@ -39,7 +40,7 @@ def read_vault(root: Path, config: Config, report: Report) -> Model:
         s.path: parse_markdown(s.body, s.body_line, config.vault.breaks, s.path, report)
         for s in sources
     }
-    titles = {s.path: choose_title(s, bodies[s.path]) for s in sources}
+    titles = {s.path: choose_title(s, bodies[s.path].first_h1) for s in sources}
     ids = note_ids([s.path for s in sources])
     other_ids = _other_ids([s.path for s in unpublished] + list(files.excluded), set(ids.values()))
 
@@ -86,21 +87,6 @@ def read_vault(root: Path, config: Config, report: Report) -> Model:
         diagnostics=tuple(report.diagnostics),
         root=root,
     )
-
-
-def choose_title(source: NoteSource, body: ParsedBody) -> tuple[str, str]:
-    """The first of: frontmatter title (not the site's name), alias, navigation title,
-    first H1, file name; with the name of the source that gave it."""
-    candidates = (
-        (source.title, "title"),
-        (source.aliases[0] if source.aliases else None, "alias"),
-        (source.nav.title if source.nav else None, "navigation"),
-        (body.first_h1, "heading"),
-    )
-    for text, origin in candidates:
-        if isinstance(text, str) and text.strip():
-            return text.strip(), origin
-    return _stem(source.path), "filename"
 
 
 def note_ids(paths: list[str]) -> dict[str, str]:
