@@ -1,0 +1,191 @@
+"""The guide's HTML made safe for pandoc's EPUB writer: nothing it cannot carry, no dead ends.
+
+pandoc turns this HTML into the book's XHTML. What it must not get: elements an
+e-reader cannot use (scripts, forms, media players), images that are not already
+embedded as ``data:`` URIs (with ``--sandbox`` pandoc would leave a dangling
+reference behind), links to files or pages that are not in the book, and
+fragment links whose target id does not exist. Each body is cleaned with its
+note known, so the messages name the note; the whole document is then checked
+once for link targets, since a link may point into any chapter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html import escape
+
+from lxml import etree, html
+
+from ..model import Note
+from ..report import Report
+from .body import anchor_id
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+EXTERNAL = ("http://", "https://", "mailto:")
+# Left out with their content, and the editor is told: nothing an e-reader can show.
+DROPPED = {
+    "script", "style", "noscript", "template", "form", "input", "button", "select",
+    "textarea", "video", "audio", "canvas", "object", "embed", "iframe", "svg", "math",
+    "link", "meta", "base", "head", "title", "dialog", "map", "area", "track",
+}
+# Left out with their content, silently: they only make sense beside something dropped.
+SILENT = {"source", "param", "wbr"}
+# Replaced by their content: presentational or structural wrappers pandoc has no use for.
+UNWRAPPED = {"font", "center", "picture", "body", "html", "main", "nav", "tt", "big", "blink", "marquee"}
+KEPT_ATTRIBUTES = {
+    "id", "class", "title", "lang", "dir", "alt", "src", "href", "colspan", "rowspan",
+    "width", "height", "start", "reversed", "data-callout",
+}
+CELL_ATTRIBUTES = {"align"}  # pandoc reads a table's alignment from it
+
+
+def clean_body(
+    fragment: str,
+    note: Note | None,
+    report: Report,
+    *,
+    heading_shift: int = 0,
+    alt_for: Callable[[str], str | None] = lambda src: None,
+) -> str:
+    """One section's body, cleaned; its headings moved ``heading_shift`` levels down (to h6 at most)."""
+    root = html.fragment_fromstring(fragment or "", create_parent="div")
+    where = note.path if note is not None else "guide"
+    prefix = anchor_id(note.id) + "--" if note is not None else None
+    ids = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+    _clean_children(root, _Context(where, prefix, ids, heading_shift, alt_for, report))
+    return _serialize(root)
+
+
+class _Context:
+    def __init__(self, where, prefix, ids, heading_shift, alt_for, report) -> None:
+        self.where, self.prefix, self.ids = where, prefix, ids
+        self.heading_shift, self.alt_for, self.report = heading_shift, alt_for, report
+
+
+def _clean_children(parent, context: _Context) -> None:
+    for element in list(parent):
+        if not isinstance(element.tag, str):  # comments, processing instructions
+            _remove(element)
+            continue
+        tag = element.tag.lower()
+        if tag in SILENT:
+            _remove(element)
+            continue
+        if tag in DROPPED:
+            context.report.warning(
+                context.where, None, "epub.html",
+                f"a <{tag}> in this note cannot be shown by an e-reader; the EPUB leaves it out",
+            )
+            _remove(element)
+            continue
+        _clean_children(element, context)
+        if tag in UNWRAPPED:
+            element.drop_tag()
+            continue
+        _clean_attributes(element, tag)
+        if tag == "img":
+            _clean_image(element, context.where, context.report, context.alt_for)
+        elif tag == "a":
+            _clean_anchor(element, context.ids, context.prefix)
+        elif tag in HEADINGS and context.heading_shift:
+            element.tag = f"h{min(int(tag[1]) + context.heading_shift, 6)}"
+
+
+def check_links(document: html.HtmlElement) -> None:
+    """Every ``#fragment`` link of the whole guide points at an existing id, else it becomes text.
+
+    A link to a heading that is gone falls back to its note (``n-ID--anchor`` → ``n-ID``).
+    """
+    ids: set[str] = set()
+    for element in document.iter():
+        if not isinstance(element.tag, str) or not element.get("id"):
+            continue
+        if element.get("id") in ids:  # pandoc needs unique ids; the first one wins
+            del element.attrib["id"]
+        else:
+            ids.add(element.get("id"))
+    for anchor in list(document.iter("a")):
+        href = anchor.get("href") or ""
+        if not href.startswith("#"):
+            continue
+        target = href[1:]
+        if target in ids:
+            continue
+        note_anchor = target.split("--", 1)[0]
+        if note_anchor in ids:
+            anchor.set("href", "#" + note_anchor)
+        else:
+            anchor.drop_tag()
+
+
+def readable_alt(path: str) -> str:
+    """``images/Logo-Canton_de_Vaud.svg`` → ``Logo Canton de Vaud``: better than no text at all."""
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return re.sub(r"[\s_\-]+", " ", stem).strip() or stem
+
+
+def _clean_attributes(element, tag: str) -> None:
+    for name in list(element.attrib):
+        keep = name in KEPT_ATTRIBUTES or (tag in {"td", "th"} and name in CELL_ATTRIBUTES)
+        if name == "epub:type" or not keep:
+            del element.attrib[name]
+
+
+def _clean_image(element, where: str, report: Report, alt_for) -> None:
+    src = (element.get("src") or "").strip()
+    alt = (element.get("alt") or "").strip()
+    if src.startswith("data:"):
+        if not alt:
+            element.set("alt", alt_for(src) or "")
+        return
+    if src.startswith(("http://", "https://")):
+        # The book reads nothing from the network: the reader may follow the link instead.
+        link = html.Element("a", {"href": src})
+        link.text = alt or src
+        link.tail = element.tail
+        element.getparent().replace(element, link)
+        report.info(where, None, "epub.remote-image",
+                    f"the image {src} is on the web, not in the vault: the EPUB links to it")
+        return
+    if src:
+        report.warning(where, None, "epub.image",
+                       f"the image {src!r} is not a file of the vault; the EPUB leaves it out")
+    if alt:
+        span = html.Element("span", {"class": "missing-image"})
+        span.text = alt
+        span.tail = element.tail
+        element.getparent().replace(element, span)
+    else:
+        _remove(element)
+
+
+def _clean_anchor(element, ids: set[str], prefix: str | None) -> None:
+    href = (element.get("href") or "").strip()
+    if href.startswith("#"):
+        # Footnotes and in-note links were written before the note's ids got their prefix.
+        if prefix and href[1:] not in ids and prefix + href[1:] in ids:
+            element.set("href", "#" + prefix + href[1:])
+        return
+    if href.lower().startswith(EXTERNAL):
+        return
+    # A file, a page of the site, a data: URI: nothing a reader can open from inside the book.
+    element.drop_tag()
+
+
+def _remove(element) -> None:
+    parent = element.getparent()
+    tail = element.tail
+    previous = element.getprevious()
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _serialize(root) -> str:
+    parts = [escape(root.text, quote=False)] if root.text else []
+    parts.extend(etree.tostring(child, encoding="unicode", method="html") for child in root)
+    return "".join(parts)
