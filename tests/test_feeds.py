@@ -428,3 +428,19 @@ def test_feedbody_plain_text_takes_markup_out_and_keeps_text():
     assert feedbody.plain_text("<img src=x onerror=alert(1)>Titre &amp; <b>sous-titre</b>") == "Titre & sous-titre"
     assert feedbody.plain_text("&lt;script&gt;alert(1)&lt;/script&gt;ok") == "ok"
     assert feedbody.plain_text("a < b  et\n c") == "a < b et c"
+
+
+def test_a_selected_note_dated_by_its_file_time_is_reported_once_per_feed(tmp_path):
+    touched = note("Touched")
+    touched = Note(**{**{f: getattr(touched, f) for f in Note.__slots__}, "date_source": "mtime"})
+    unselected = Note(**{**{f: getattr(touched, f) for f in Note.__slots__},
+                         "id": "other", "path": "Notes/Other.md", "first_path": "Notes/Other.md",
+                         "tags": ("guide",)})
+    with_uid = Note(**{**{f: getattr(touched, f) for f in Note.__slots__},
+                       "id": "stable", "path": "Notes/Stable.md", "first_path": "Notes/Stable.md",
+                       "uid": "r-1"})
+    report = Report()
+    jsonfeed.render(model_of(touched, unselected, with_uid), config_of(), tmp_path, report)
+    found = [(d.path, d.line, d.code) for d in report.diagnostics]
+    assert found == [("Notes/Touched.md", 1, "feed.date")]
+    assert "git" in report.diagnostics[0].message and "date:" in report.diagnostics[0].message

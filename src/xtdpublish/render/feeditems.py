@@ -161,6 +161,13 @@ class FeedBuilder:
                 path=note.path,
             )
             self._items[note.id] = item
+            if note.date_source == "mtime" and not note.uid:
+                self.report.warning(
+                    note.path, 1, "feed.date",
+                    "this note has no date in its frontmatter and is not in git, so its feed date "
+                    "and feed id come from the file's modification time and change whenever the "
+                    "file is copied: commit the vault to git, or add date: (and uid:) to the frontmatter",
+                )
         return item
 
     def _assign_ids(self) -> dict[str, str]:
