@@ -1,4 +1,8 @@
-"""The command line: ``xtdpublish build`` and ``xtdpublish check``."""
+"""The command line: ``xtdpublish build``, ``check``, ``watch`` and ``init``.
+
+Exit codes: 0 built (warnings allowed); 1 errors, or any warning under ``--strict`` (and for
+``init``, a configuration file already there); 2 bad usage or bad config.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,8 @@ import sys
 from pathlib import Path
 
 from .config import Config, ConfigError, load_config
-from .model import Severity
 from .outputs import parse_formats
+from .progress import NORMAL, QUIET, VERBOSE, Progress
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     if not vault.is_dir():
         print(f"xtdpublish: error: no vault folder at {vault}", file=sys.stderr)
         return 2
+    if args.command == "init":
+        return _init(args, vault)
     try:
         config = load_config(vault, Path(args.config) if args.config else None)
     except ConfigError as error:
@@ -38,16 +44,20 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     build = commands.add_parser("build", help="read the vault and write the outputs")
     _vault_options(build)
-    build.add_argument("--out", default="build", help="output folder (default: build)")
-    build.add_argument(
-        "--format", default="all",
-        help="comma-separated: model, pdf, epub, json, rss, atom, or all (default)",
-    )
+    _output_options(build)
+    build.add_argument("--force", action="store_true",
+                       help="write every output, even those whose inputs have not changed")
     build.set_defaults(run=_build)
     check = commands.add_parser("check", help="read the vault and report on its health")
     _vault_options(check)
     check.add_argument("--json", action="store_true", help="print the summary as JSON")
     check.set_defaults(run=_check)
+    watch = commands.add_parser("watch", help="build, then build again on every saved change")
+    _vault_options(watch)
+    _output_options(watch)
+    watch.set_defaults(run=_watch)
+    init = commands.add_parser("init", help="write a commented xtdpublish.toml guessed from the vault")
+    init.add_argument("--vault", default="content", help="the vault folder (default: content)")
     return parser
 
 
@@ -55,24 +65,55 @@ def _vault_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--vault", default="content", help="the vault folder (default: content)")
     parser.add_argument("--config", help="config file (default: VAULT/xtdpublish.toml)")
     parser.add_argument("--strict", action="store_true", help="fail (exit 1) on any warning")
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true",
+                          help="print only errors and the final line")
+    loudness.add_argument("-v", "--verbose", action="store_true",
+                          help="print every diagnostic, information included")
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", default="build", help="output folder (default: build)")
+    parser.add_argument(
+        "--format", default="all",
+        help="comma-separated: model, pdf, epub, json, rss, atom, or all (default)",
+    )
+
+
+def _verbosity(args) -> int:
+    return QUIET if args.quiet else VERBOSE if args.verbose else NORMAL
 
 
 def _build(args, vault: Path, config: Config) -> int:
-    from .build import build
-
     try:
         formats = parse_formats(args.format)
     except ValueError as error:
         print(f"xtdpublish: error: {error}", file=sys.stderr)
         return 2
-    result = build(vault, config, Path(args.out), formats)
-    _print_diagnostics(result.report)
-    for error in result.config_errors:
-        print(f"xtdpublish: error: {error}", file=sys.stderr)
-    for name, paths in result.written.items():
-        for path in paths:
-            print(f"wrote {path}")
+    progress = Progress(_verbosity(args))
+    try:
+        result = run_build(vault, config, Path(args.out), formats, progress, force=args.force)
+    finally:
+        progress.close()
     return result.exit_code(args.strict)
+
+
+def run_build(vault: Path, config: Config, out: Path, formats: list[str], progress: Progress,
+              force: bool = False):
+    """One build, told as it goes, then every problem and the summary (shared with watch)."""
+    from .build import build
+    from .model import Severity
+
+    result = build(vault, config, out, formats, force=force, steps=progress)
+    progress.diagnostics(result.report.sorted())
+    for error in result.config_errors:
+        progress.error(error)
+    report_page = out / "report.html"
+    progress.summary(out, result.written, [report_page] if report_page.exists() else [],
+                     errors=result.report.count(Severity.ERROR) + len(result.config_errors),
+                     warnings=result.report.count(Severity.WARNING),
+                     notes=len(result.model.notes))
+    return result
 
 
 def _check(args, vault: Path, config: Config) -> int:
@@ -84,12 +125,36 @@ def _check(args, vault: Path, config: Config) -> int:
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        _print_diagnostics(result.report)
-        print(format_health(data))
+        progress = Progress(_verbosity(args))
+        progress.diagnostics(result.report.sorted())
+        if not args.quiet:
+            print(format_health(data))
+        else:  # the final line alone
+            print(format_health(data).splitlines()[-1])
     return result.exit_code(args.strict)
 
 
-def _print_diagnostics(report) -> None:
-    for diagnostic in report.sorted():
-        if diagnostic.severity != Severity.INFO:
-            print(diagnostic, file=sys.stderr)
+def _watch(args, vault: Path, config: Config) -> int:
+    from .watch import watch
+
+    try:
+        formats = parse_formats(args.format)
+    except ValueError as error:
+        print(f"xtdpublish: error: {error}", file=sys.stderr)
+        return 2
+    return watch(vault, Path(args.config) if args.config else None, Path(args.out), formats,
+                 _verbosity(args))
+
+
+def _init(args, vault: Path) -> int:
+    from .init import write_config
+
+    try:
+        path = write_config(vault)
+    except FileExistsError:
+        print(f"xtdpublish: error: {vault / 'xtdpublish.toml'} already exists; init never "
+              "replaces it (move it away to start again)", file=sys.stderr)
+        return 1
+    print(f"wrote {path}: read it, change what it guessed wrong, then run "
+          f"`xtdpublish check --vault {vault}`")
+    return 0

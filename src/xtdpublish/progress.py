@@ -1,0 +1,277 @@
+"""What a build is doing, told to the person waiting for it, and the summary at the end.
+
+The pipeline (``build.build``) calls a ``Steps`` object as it goes: reading the vault, then
+each output. ``Steps`` itself does nothing (tests and library use); ``Progress`` prints.
+On a terminal the current step is redrawn in place with its elapsed time and colour; in a
+pipe, in CI (``CI=true``) or with ``TERM=dumb`` it prints plain lines; ``NO_COLOR`` turns
+colour off. Progress goes to stderr, the summary to stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import threading
+import time
+import zlib
+from pathlib import Path
+from typing import TextIO
+
+QUIET, NORMAL, VERBOSE = -1, 0, 1
+
+STEP_LABELS = {
+    "model": "writing model.json",
+    "pdf": "laying out the PDF",
+    "epub": "writing the EPUB",
+    "json": "writing the JSON Feed",
+    "rss": "writing the RSS feed",
+    "atom": "writing the Atom feed",
+}
+
+
+class Steps:
+    """The calls the pipeline makes as it goes; this one ignores them."""
+
+    def reading(self, vault: Path) -> None: ...
+
+    def read(self, model) -> None: ...
+
+    def rendering(self, name: str) -> None: ...
+
+    def rendered(self, name: str, paths: list[Path]) -> None: ...
+
+    def unchanged(self, name: str, paths: list[Path]) -> None: ...
+
+
+def terminal_styles(stream: TextIO, environ=os.environ) -> tuple[bool, bool]:
+    """(live, colour): redraw lines in place on a terminal, colour unless NO_COLOR says no."""
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    live = tty and environ.get("CI", "").lower() not in ("true", "1") and environ.get(
+        "TERM") != "dumb"
+    return live, live and not environ.get("NO_COLOR")
+
+
+class Progress(Steps):
+    def __init__(self, verbosity: int = NORMAL, err: TextIO | None = None,
+                 out: TextIO | None = None, live: bool | None = None,
+                 color: bool | None = None) -> None:
+        self.verbosity = verbosity
+        self.err = err or sys.stderr
+        self.out = out or sys.stdout
+        auto_live, auto_color = terminal_styles(self.err)
+        self.live = auto_live if live is None else live
+        self.color = auto_color if color is None else color
+        self.started = time.monotonic()
+        self._active: dict[str, float] = {}  # step name → start time
+        self._lock = threading.Lock()
+        self._ticker: threading.Thread | None = None
+        self._stop = threading.Event()
+        self.notes = 0
+
+    # -- the pipeline's calls ----------------------------------------------------------
+
+    def reading(self, vault: Path) -> None:
+        self._start("read", f"reading the vault {vault}")
+
+    def read(self, model) -> None:
+        self.notes = len(model.notes)
+        skipped = f", {len(model.skipped)} left out" if model.skipped else ""
+        self._done("read", f"read {self.notes} notes{skipped}")
+
+    def rendering(self, name: str) -> None:
+        self._start(name, STEP_LABELS.get(name, f"writing {name}"))
+
+    def rendered(self, name: str, paths: list[Path]) -> None:
+        what = "; ".join(f"{p.name}: {describe(p)}" for p in paths) or "nothing"
+        self._done(name, f"wrote {what}")
+
+    def unchanged(self, name: str, paths: list[Path]) -> None:
+        if self.verbosity > QUIET:
+            mark = self._paint("✓", "green") if self.live else "-"
+            self._write(self.err, f"{mark} kept {', '.join(p.name for p in paths)} "
+                        "(its inputs have not changed)")
+
+    # -- drawing ---------------------------------------------------------------------
+
+    def _start(self, key: str, label: str) -> None:
+        if self.verbosity <= QUIET:
+            return
+        with self._lock:
+            self._active[key] = time.monotonic()
+            self._labels = getattr(self, "_labels", {})
+            self._labels[key] = label
+            if self.live:
+                self._draw_active()
+                self._ensure_ticker()
+            else:
+                self._write(self.err, f"{label}…")
+
+    def _done(self, key: str, message: str) -> None:
+        if self.verbosity <= QUIET:
+            return
+        with self._lock:
+            started = self._active.pop(key, time.monotonic())
+            line = f"{self._paint('✓', 'green') if self.live else '-'} {message} " \
+                   f"{self._paint(f'({time.monotonic() - started:.1f} s)', 'dim')}"
+            if self.live:
+                self.err.write("\r\x1b[2K")
+            self._write(self.err, line)
+            if self.live and self._active:
+                self._draw_active()
+
+    def _draw_active(self) -> None:
+        now = time.monotonic()
+        spinner = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"[int(now * 10) % 10]
+        parts = [f"{self._labels[k]}… {now - t:.1f} s" for k, t in self._active.items()]
+        self.err.write(f"\r\x1b[2K{self._paint(spinner, 'cyan')} {', '.join(parts)}")
+        self.err.flush()
+
+    def _ensure_ticker(self) -> None:
+        if self._ticker is None:
+            self._ticker = threading.Thread(target=self._tick, daemon=True)
+            self._ticker.start()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(0.1):
+            with self._lock:
+                if self._active:
+                    self._draw_active()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join()
+            self._ticker = None
+        with self._lock:
+            if self.live and self._active:
+                self.err.write("\r\x1b[2K")
+                self.err.flush()
+            self._active.clear()
+
+    def _write(self, stream: TextIO, line: str) -> None:
+        stream.write(line + "\n")
+        stream.flush()
+
+    def _paint(self, text: str, style: str) -> str:
+        if not self.color:
+            return text
+        codes = {"red": "31", "yellow": "33", "green": "32", "cyan": "36", "dim": "2",
+                 "bold": "1"}
+        return f"\x1b[{codes[style]}m{text}\x1b[0m"
+
+    # -- the end of a run --------------------------------------------------------------
+
+    def diagnostics(self, diagnostics) -> None:
+        """Every problem, in full: errors always, warnings unless quiet, info when verbose."""
+        self.close()
+        shown = {"error"} if self.verbosity <= QUIET else (
+            {"error", "warning", "info"} if self.verbosity >= VERBOSE else {"error", "warning"})
+        colours = {"error": "red", "warning": "yellow", "info": "dim"}
+        for diagnostic in diagnostics:
+            severity = str(diagnostic.severity)
+            if severity in shown:
+                text = str(diagnostic)
+                if self.color:
+                    text = text.replace(f": {severity}: ",
+                                        f": {self._paint(severity, colours[severity])}: ", 1)
+                self._write(self.err, text)
+
+    def error(self, message: str) -> None:
+        self.close()
+        self._write(self.err, f"xtdpublish: {self._paint('error', 'red')}: {message}")
+
+    def summary(self, out_dir: Path, written: dict[str, list[Path]], extra: list[Path],
+                errors: int, warnings: int, notes: int | None = None) -> None:
+        """A table of the outputs (unless quiet), then one final line."""
+        self.close()
+        files = [p for paths in written.values() for p in paths] + [p for p in extra if p]
+        if self.verbosity > QUIET and files:
+            self._write(self.out, f"Outputs in {out_dir}/:")
+            width = max(len(p.name) for p in files)
+            for path in files:
+                self._write(self.out, f"  {path.name.ljust(width)}  {describe(path)}")
+        notes = self.notes if notes is None else notes
+        seconds = time.monotonic() - self.started
+        outputs = sum(len(paths) for paths in written.values())
+        problems = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        style = "red" if errors else ("yellow" if warnings else "green")
+        page = next((p for p in extra if p and p.name == "report.html"), None)
+        details = f" (details: {page})" if page and (errors or warnings) else ""
+        self._write(self.out, f"Built {outputs} output{'s' * (outputs != 1)} from {notes} "
+                    f"note{'s' * (notes != 1)} in {seconds:.1f} s: "
+                    f"{self._paint(problems, style)}{details}")
+
+
+# -- what an output file holds, cheaply -----------------------------------------------
+
+def describe(path: Path) -> str:
+    """``"1.2 MB, 246 pages"``: the size, and pages, items or notes when cheap to count."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return "missing"
+    parts = [human_size(size)]
+    count = _count(path)
+    if count is not None:
+        parts.append(count)
+    return ", ".join(parts)
+
+
+def human_size(size: int) -> str:
+    if size < 1000:
+        return f"{size} B"
+    for unit in ("kB", "MB", "GB"):
+        size /= 1000
+        if size < 1000 or unit == "GB":
+            return f"{size:.1f} {unit}" if size < 10 else f"{size:.0f} {unit}"
+    raise AssertionError  # unreachable
+
+
+def _count(path: Path) -> str | None:
+    try:
+        if path.suffix == ".pdf":
+            pages = pdf_pages(path.read_bytes())
+            return None if pages is None else _plural(pages, "page")
+        if path.name == "model.json":
+            return _plural(len(json.loads(path.read_bytes())["notes"]), "note")
+        if path.suffix == ".json" and path.name != "report.json":
+            data = json.loads(path.read_bytes())
+            return _plural(len(data["items"]), "item") if "items" in data else None
+        if path.suffix == ".xml":
+            data = path.read_bytes()
+            return _plural(len(re.findall(rb"<(?:item|entry)[\s>]", data)), "item")
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return None
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+_STREAM = re.compile(rb"<<((?:(?!>>).)*?/ObjStm(?:(?!>>).)*?)>>\s*stream\r?\n", re.S)
+_PAGES = re.compile(rb"/Type\s*/Pages\b(?:(?!>>).)*?/Count\s+(\d+)|"
+                    rb"/Count\s+(\d+)(?:(?!>>).)*?/Type\s*/Pages\b", re.S)
+
+
+def pdf_pages(data: bytes) -> int | None:
+    """The page count of a PDF as WeasyPrint writes it, without a PDF library.
+
+    The root /Pages object holds the total; WeasyPrint (pydyf) may put it inside a
+    compressed object stream, so those are inflated too. None when it cannot be found.
+    """
+    counts = [int(a or b) for a, b in _PAGES.findall(data)]
+    for match in _STREAM.finditer(data):
+        if b"/FlateDecode" not in match.group(1):
+            continue
+        try:
+            inflated = zlib.decompressobj().decompress(data[match.end():])
+        except zlib.error:
+            continue
+        counts += [int(a or b) for a, b in _PAGES.findall(inflated)]
+    return max(counts) if counts else None

@@ -1,0 +1,122 @@
+"""``build/report.html``: the vault's health as one self-contained page an editor can read.
+
+The same figures as ``xtdpublish check`` (``health.health``), plus what a list cannot show
+well: the dangling links with their suggested fix, the notes by date source, the navigation
+tree. Inline CSS, no script, no external resource; every value is escaped (Jinja2 autoescape).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..atomic import write_atomic
+from ..health import health
+from ..model import LinkStatus, Model, NavNode, Severity
+from ..report import Report
+
+TEMPLATE = "report.html.j2"
+# Links an editor has to fix, worst first; resolved and asset links are only counted.
+TO_FIX = (LinkStatus.DANGLING, LinkStatus.MISSING_ASSET, LinkStatus.AMBIGUOUS,
+          LinkStatus.UNPUBLISHED)
+SUGGESTION = re.compile(r'did you mean "(.+)"\?')
+
+
+def write_report_html(out: Path, result) -> Path:
+    """Write ``OUT/report.html`` for a ``BuildResult`` (model, report, written outputs)."""
+    return write_atomic(out / "report.html", report_html(
+        result.model, result.report, result.written, result.config_errors))
+
+
+def report_html(model: Model, report: Report, written: dict[str, list[Path]] | None = None,
+                config_errors: list[str] | None = None) -> str:
+    return _environment().get_template(TEMPLATE).render(
+        **report_context(model, report, written or {}, config_errors or []))
+
+
+def report_context(model: Model, report: Report, written: dict[str, list[Path]],
+                   config_errors: list[str]) -> dict:
+    data = health(model, report)
+    return {
+        "site": model.site,
+        "health": data,
+        "outputs": [
+            {"name": path.name, "size": _size(path)}
+            for paths in written.values() for path in paths
+        ],
+        "config_errors": config_errors,
+        "links_to_fix": links_to_fix(model, report),
+        "notes_by_date_source": _by(model, "date_source"),
+        "notes_by_title_source": _by(model, "title_source"),
+        "outside_navigation": _outside_navigation(model),
+        "nav": _nav_tree(model, model.nav),
+        "diagnostics": [d for d in report.sorted() if d.severity != Severity.INFO],
+        "infos": [d for d in report.sorted() if d.severity == Severity.INFO],
+    }
+
+
+def links_to_fix(model: Model, report: Report) -> list[dict]:
+    """Every link that is not plainly resolved, with the reader's suggestion when it made one."""
+    messages: dict[tuple[str, int | None], list[str]] = {}
+    for d in report.diagnostics:
+        if d.code.startswith("link."):
+            messages.setdefault((d.path, d.line), []).append(d.message)
+    found = []
+    for note in model.notes:
+        for link in note.links:
+            if link.status not in TO_FIX:
+                continue
+            said = [m for m in messages.get((note.path, link.line), []) if link.raw in m]
+            suggestion = next((m.group(1) for m in map(SUGGESTION.search, said) if m), None)
+            target = model.get(link.target)
+            found.append({
+                "status": str(link.status), "path": note.path, "line": link.line,
+                "raw": link.raw, "suggestion": suggestion,
+                "target": target.path if target else None,
+                "message": said[0] if said else "",
+            })
+    order = {str(status): i for i, status in enumerate(TO_FIX)}
+    return sorted(found, key=lambda f: (order[f["status"]], f["path"], f["line"]))
+
+
+def _by(model: Model, attribute: str) -> dict[str, list[dict]]:
+    groups: dict[str, list[dict]] = {}
+    for note in model.notes:
+        groups.setdefault(getattr(note, attribute), []).append(
+            {"path": note.path, "title": note.title, "published": note.published.date(),
+             "updated": note.updated.date()})
+    return dict(sorted(groups.items()))
+
+
+def _outside_navigation(model: Model) -> list[dict]:
+    unlisted = next((n for n in model.nav.children if n.kind == "unlisted"), None)
+    if unlisted is None:
+        return []
+    return [{"path": model.note(n.note).path, "title": model.note(n.note).title}
+            for n in unlisted.walk() if n.note in {note.id for note in model.notes}]
+
+
+def _nav_tree(model: Model, node: NavNode) -> dict:
+    note = model.get(node.note)
+    return {
+        "title": node.title, "kind": node.kind, "path": note.path if note else None,
+        "children": [_nav_tree(model, child) for child in node.children],
+    }
+
+
+def _size(path: Path) -> str:
+    from ..progress import describe  # the same words as the terminal's summary
+
+    return describe(path)
+
+
+def _environment() -> Environment:
+    package = Path(__file__).resolve().parents[1]
+    folders = [package / "themes" / "default", package.parents[1] / "themes" / "default"]
+    return Environment(
+        loader=FileSystemLoader([str(f) for f in folders if f.is_dir()]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True, lstrip_blocks=True,
+    )
