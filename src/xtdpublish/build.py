@@ -14,7 +14,9 @@ from .atomic import write_atomic
 from .config import Config, ConfigError
 from .model import Diagnostic, Model, Severity
 from .outputs import OUTPUTS
+from .progress import Steps
 from .render.model_json import model_to_dict
+from .render.report_html import write_report_html
 from .report import Report
 from .vault.reader import read_vault
 
@@ -38,9 +40,12 @@ class BuildResult:
         return 0
 
 
-def build(vault: Path, config: Config, out: Path, formats: list[str], force: bool = False) -> BuildResult:
+def build(vault: Path, config: Config, out: Path, formats: list[str], force: bool = False,
+          steps: Steps = Steps()) -> BuildResult:
     report = Report()
+    steps.reading(vault)
     model = read_vault(vault, config, report)
+    steps.read(model)
     result = BuildResult(model, report)
     known = {} if force else fingerprint.load(out)
     digests = _digests(model, config, formats)
@@ -50,10 +55,12 @@ def build(vault: Path, config: Config, out: Path, formats: list[str], force: boo
             result.unchanged.append(name)
             result.written[name] = [out / f for f in known[name]["files"]]
             report.diagnostics.extend(_diagnostics_from(known[name]))
+            steps.unchanged(name, result.written[name])
         else:
             todo.append(name)
-    for name, outcome in _render_all(model, config, out, todo):
+    for name, outcome in _render_all(model, config, out, todo, steps):
         paths, diagnostics, config_error = outcome
+        steps.rendered(name, paths)
         report.diagnostics.extend(diagnostics)
         if config_error:
             result.config_errors.append(f"{name}: {config_error}")
@@ -70,6 +77,7 @@ def build(vault: Path, config: Config, out: Path, formats: list[str], force: boo
             known.pop(name, None)
     fingerprint.save(out, known)
     write_report(out, result)
+    write_report_html(out, result)
     return result
 
 
@@ -79,21 +87,24 @@ def check(vault: Path, config: Config) -> BuildResult:
     return BuildResult(read_vault(vault, config, report), report)
 
 
-def _render_all(model: Model, config: Config, out: Path, names: list[str]):
+def _render_all(model: Model, config: Config, out: Path, names: list[str], steps: Steps = Steps()):
     """Each format's (paths, diagnostics, config error), the PDF laid out in a second process.
 
     The PDF is the critical path (WeasyPrint, one core); everything else fits beside it.
     """
     if "pdf" not in names or len(names) == 1:
         for name in names:
+            steps.rendering(name)
             yield name, _render_one(name, model, config, out)
         return
     global _FORKED_JOB
     _FORKED_JOB = (model, config, out)  # inherited by the forked worker, never pickled
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        steps.rendering("pdf")
         pdf = pool.submit(_render_forked, "pdf")
         for name in names:
             if name != "pdf":
+                steps.rendering(name)
                 yield name, _render_one(name, model, config, out)
         try:
             outcome = pdf.result()
