@@ -444,3 +444,19 @@ def test_a_selected_note_dated_by_its_file_time_is_reported_once_per_feed(tmp_pa
     found = [(d.path, d.line, d.code) for d in report.diagnostics]
     assert found == [("Notes/Touched.md", 1, "feed.date")]
     assert "git" in report.diagnostics[0].message and "date:" in report.diagnostics[0].message
+
+
+def test_cli_without_base_url_exits_2_names_the_key_and_still_builds_the_model(make_vault, tmp_path, capsys):
+    from xtdpublish.cli import main
+
+    vault = make_vault({
+        "xtdpublish.toml": '[site]\ntitle = "T"\n[feeds]\ntags = ["ressource"]\n',
+        "Notes/A.md": "---\ntags: ressource\n---\n# A\n\nTexte.\n",
+    })
+    out = tmp_path / "out"
+    code = main(["build", "--vault", str(vault), "--out", str(out), "--format", "model,json"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "site.base_url" in err and str(vault / "xtdpublish.toml") in err
+    assert json.loads((out / "model.json").read_text(encoding="utf-8"))["notes"]
+    assert not (out / "feed.json").exists()
