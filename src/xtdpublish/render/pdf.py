@@ -1,0 +1,162 @@
+"""build/guide.pdf: the guide as a printed book, laid out by WeasyPrint from the theme.
+
+The model becomes a ``Guide`` (render/guide.py) under a paper ``BodyPolicy``; the
+theme's Jinja2 templates make one HTML document of it; ``paper.prepare`` turns links
+into something a reader can follow on paper; WeasyPrint lays it out reading only the
+vault, the theme and ``data:`` URIs, and what it logs becomes diagnostics.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import jinja2
+import segno
+from lxml import html
+from weasyprint import HTML
+
+from ..atomic import write_with
+from ..config import Config, ConfigError
+from ..model import Link, Model, Note
+from ..report import Report
+from .body import BodyPolicy, Video, anchor_id
+from .guide import Guide, Section, build_guide, find_theme, format_date, typeset
+from .pdf_fetcher import ConfinedFetcher, weasyprint_log
+from .pdf_paper import Prepared, prepare, report_log
+
+TEMPLATE = "guide.html.j2"
+STYLESHEET = "guide.css"
+OUTPUT = "guide.pdf"
+
+
+def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
+    theme = find_theme(model.root, config)
+    if not (theme / TEMPLATE).is_file():
+        raise ConfigError(f"guide.theme: {theme} has no {TEMPLATE}")
+    fetcher = ConfinedFetcher([model.root, theme])
+    env = _environment(theme, model.site.language or "en")
+    guide = build_guide(model, paper_policy(model, env))
+    for section in guide.walk():
+        if section.error:
+            report.error(section.note.path, section.note.body_line, "pdf.note",
+                         f"this note could not be rendered and is replaced by a notice: {section.error}")
+    pdf = lay_out(guide, model, env, theme, fetcher, report)
+    return [write_with(out_dir / OUTPUT, lambda tmp: tmp.write_bytes(pdf))]
+
+
+def build_date(model: Model) -> datetime:
+    """SOURCE_DATE_EPOCH when set, else the newest note's date: the same notes, the same file."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    newest = max((note.updated for note in model.notes), default=None)
+    return (newest or datetime(1970, 1, 1, tzinfo=timezone.utc)).astimezone(timezone.utc)
+
+
+def paper_policy(model: Model, env: jinja2.Environment) -> BodyPolicy:
+    video = env.get_template("partials/video.html.j2")
+
+    def note_href(note: Note, link: Link) -> str | None:
+        return "#" + anchor_id(link.target, link.anchor) if model.get(link.target) else None
+
+    def asset_src(link: Link) -> str | None:
+        return (model.root / link.asset).resolve().as_uri() if link.asset else None
+
+    def frame(element, watch: Video):
+        qr = segno.make(watch.url, error="m").svg_data_uri(scale=4, border=2)
+        return html.fragment_fromstring(video.render(video=watch, qr=qr).strip())
+
+    return BodyPolicy(note_href, asset_src, frame, id_prefix=lambda note: anchor_id(note.id) + "--")
+
+
+def lay_out(guide: Guide, model: Model, env, theme: Path, fetcher, report: Report) -> bytes:
+    """The PDF; when WeasyPrint fails, the notes that make it fail are replaced by a notice."""
+    try:
+        return _weasyprint(compose(guide, model, env, theme), model, fetcher, report)
+    except Exception as error:
+        culprits = _culprits(guide, model, env, theme, fetcher)
+        if not culprits:
+            raise
+        for section in culprits:
+            report.error(section.note.path, section.note.body_line, "pdf.note",
+                         f"this note breaks the PDF layout and is replaced by a notice: {error!r}")
+        broken = {section.anchor for section in culprits}
+        guide = replace(guide, sections=_mark_failed(guide.sections, broken))
+        return _weasyprint(compose(guide, model, env, theme), model, fetcher, report)
+
+
+def compose(guide: Guide, model: Model, env: jinja2.Environment, theme: Path) -> Prepared:
+    """The whole book as one HTML document, ready for paper."""
+    sections = {s.note.id: s for s in guide.walk() if s.note is not None}
+    parts = {s.anchor: n for n, s in enumerate((s for s in guide.sections if s.kind == "part"), 1)}
+    logo = _logo(model)
+    document = env.get_template(TEMPLATE).render(
+        guide=guide,
+        site=model.site,
+        build_date=build_date(model),
+        logo=logo,
+        source=model.site.base_url or model.root.name,
+        stylesheet=(theme / STYLESHEET).as_uri(),
+        format_date=lambda moment: format_date(moment, guide.language),
+        part_number=lambda section: parts.get(section.anchor, ""),
+        backlinks=lambda note: [sections[i] for i in note.backlinks if i in sections and i != note.id],
+    )
+    return prepare(document, model)
+
+
+def _weasyprint(prepared: Prepared, model: Model, fetcher, report: Report) -> bytes:
+    with weasyprint_log() as records:
+        document = HTML(
+            string=prepared.html, base_url=model.root.resolve().as_uri() + "/", url_fetcher=fetcher
+        ).render()
+        pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
+    report_log(records, prepared, report)
+    return pdf
+
+
+def _culprits(guide: Guide, model: Model, env, theme: Path, fetcher) -> list[Section]:
+    """The notes that fail when laid out alone."""
+    found = []
+    for section in guide.walk():
+        if section.note is None or section.error:
+            continue
+        alone = replace(guide, sections=(replace(section, children=()),), tags=())
+        try:
+            _weasyprint(compose(alone, model, env, theme), model, fetcher, Report())
+        except Exception:
+            found.append(section)
+    return found
+
+
+def _mark_failed(sections: tuple[Section, ...], broken: set[str]) -> tuple[Section, ...]:
+    return tuple(
+        replace(s, body="" if s.anchor in broken else s.body,
+                error="layout failed" if s.anchor in broken else s.error,
+                children=_mark_failed(s.children, broken))
+        for s in sections
+    )
+
+
+def _logo(model: Model) -> str | None:
+    if not model.site.logo:
+        return None
+    path = (model.root / model.site.logo).resolve()
+    return path.as_uri() if path.is_relative_to(model.root.resolve()) and path.is_file() else None
+
+
+def _environment(theme: Path, language: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(theme),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+    )
+    env.filters["typeset"] = lambda text: typeset(str(text), language)
+    return env
+
+
+__all__: list[str | Callable] = ["render", "paper_policy", "compose", "build_date"]

@@ -1,0 +1,227 @@
+"""The book's HTML made fit for paper, and WeasyPrint's complaints mapped back to notes.
+
+On paper a link must be readable without a mouse: internal links keep their target
+(the CSS prints « (p. N) »), external ones get their URL in a footnote, anything else
+(``file:``, relative, a missing anchor) prints its label alone. Images take the best
+source of a ``<picture>`` or ``srcset``; remote images are not fetched.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from lxml import html
+from weasyprint.urls import iri_to_uri
+
+from ..model import Model
+from ..report import Report
+
+EXTERNAL = ("http://", "https://", "mailto:", "tel:")
+PRINTABLE_IMAGES = ("image/png", "image/jpeg", "image/svg+xml", "image/gif", "image/webp", "")
+NO_FOOTNOTE_INSIDE = {"h1", "h2", "h3", "h4", "h5", "h6", "figure", "nav"}
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
+
+
+@dataclass
+class Prepared:
+    html: str
+    sources: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # URL -> (note path, line)
+    diagnostics: list[tuple[str, int | None, str, str]] = field(default_factory=list)
+
+
+def prepare(document: str, model: Model) -> Prepared:
+    root = html.document_fromstring(document)
+    prepared = Prepared("", _asset_lines(model))
+    ids = {element.get("id") for element in root.iter() if isinstance(element.tag, str) and element.get("id")}
+    for picture in list(root.iter("picture")):
+        _flatten_picture(picture)
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        note = _note_path(element)
+        if element.tag == "a" and element.get("href") is not None:
+            _paper_link(element, ids)
+        elif element.tag == "img":
+            _paper_image(element, note, prepared)
+        if note and element.get("style"):
+            for url in CSS_URL.findall(element.get("style")):
+                prepared.sources.setdefault(url, (note, None))
+    for body in root.find_class("note-body"):
+        _link_notes(body)
+    prepared.html = html.tostring(root, encoding="unicode", method="html", doctype="<!DOCTYPE html>")
+    return prepared
+
+
+def report_log(records: list[logging.LogRecord], prepared: Prepared, report: Report) -> None:
+    """Turn WeasyPrint's log (and what ``prepare`` noticed) into diagnostics, once each."""
+    seen = set()
+    for path, line, code, message in prepared.diagnostics:
+        if (path, code, message) not in seen:
+            seen.add((path, code, message))
+            report.warning(path, line, code, message)
+    for record in records:
+        message = record.getMessage().strip()
+        path, line = _source_of(message, prepared.sources)
+        resource = "load" in message.lower() or "url" in message.lower()
+        code = "pdf.resource" if resource else "pdf.layout"
+        text = (f"a resource of this note was not printed: {message}" if resource and path != "guide"
+                else f"WeasyPrint: {message}")
+        if (path, code, text) in seen:
+            continue
+        seen.add((path, code, text))
+        report.warning(path, line, code, text)
+
+
+def _source_of(message: str, sources: dict[str, tuple[str, int | None]]) -> tuple[str, int | None]:
+    for url, where in sources.items():
+        if url in message or iri_to_uri(url) in message or unquote(url) in message:
+            return where
+    return "guide", None
+
+
+def _asset_lines(model: Model) -> dict[str, tuple[str, int | None]]:
+    """The URL each asset link becomes, and the note line that wrote it."""
+    sources = {}
+    for note in model.notes:
+        for link in note.links:
+            if link.asset:
+                url = (model.root / link.asset).resolve().as_uri()
+                sources.setdefault(url, (note.path, link.line))
+    return sources
+
+
+def _note_path(element) -> str | None:
+    for ancestor in element.iterancestors("section"):
+        if ancestor.get("data-source"):
+            return ancestor.get("data-source")
+    return None
+
+
+def _paper_link(link, ids: set[str]) -> None:
+    href = link.get("href").strip()
+    if href.startswith("#"):
+        target = href[1:]
+        if target not in ids:
+            note_anchor = target.split("--")[0]
+            if note_anchor in ids:
+                link.set("href", "#" + note_anchor)  # the heading is gone: point at its note
+            else:
+                link.drop_tag()
+        return
+    if not href.lower().startswith(EXTERNAL):
+        link.drop_tag()  # file:, relative paths, javascript:... nothing to follow on paper
+        return
+    shown = _shown(href)
+    text = " ".join(link.text_content().split())
+    if _same_url(text, shown):
+        link.set("class", (link.get("class", "") + " url").strip())
+
+
+def _shown(href: str) -> str:
+    return href.split(":", 1)[1] if href.lower().startswith(("mailto:", "tel:")) else href
+
+
+def _link_notes(body) -> None:
+    """Number the external links of a note whose URL is not printed, and list the URLs after it.
+
+    Per-note endnotes rather than CSS footnotes: WeasyPrint 70 sometimes moves a footnote
+    to the next page, away from its call.
+    """
+    urls: list[str] = []
+    for link in body.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not href.lower().startswith(EXTERNAL) or "url" in (link.get("class") or "").split():
+            continue
+        if any(a.tag in NO_FOOTNOTE_INSIDE for a in link.iterancestors()):
+            continue
+        urls.append(_shown(href))
+        call = html.Element("sup", {"class": "link-call"})
+        call.text = str(len(urls))
+        call.tail, link.tail = link.tail, None
+        link.addnext(call)
+    if urls:
+        notes = html.Element("ol", {"class": "link-notes"})
+        for url in urls:
+            item = html.Element("li")
+            item.text = url
+            notes.append(item)
+        body.append(notes)
+
+
+def _same_url(text: str, url: str) -> bool:
+    def bare(value: str) -> str:
+        return re.sub(r"^(https?://)?(www\.)?", "", value.strip().lower()).rstrip("/")
+
+    return bare(text) == bare(url)
+
+
+def _flatten_picture(picture) -> None:
+    """A ``<picture>`` prints its best source, as a plain ``<img>``."""
+    best = None
+    for source in picture.iter("source"):
+        if (source.get("type") or "").lower() in PRINTABLE_IMAGES and source.get("srcset"):
+            candidate = _best_candidate(source.get("srcset"))
+            if candidate:
+                best = candidate  # later sources are the fallbacks; the first usable wins
+                break
+    image = next(picture.iter("img"), None)
+    if image is None:
+        image = html.Element("img", {"alt": ""})
+        picture.append(image)
+    if best:
+        image.set("src", best)
+        image.attrib.pop("srcset", None)
+    for source in list(picture.iter("source")):
+        source.getparent().remove(source)
+    picture.drop_tag()
+
+
+def _best_candidate(srcset: str) -> str | None:
+    """The widest (or densest) candidate of a ``srcset``."""
+    best, best_size = None, -1.0
+    for candidate in srcset.split(","):
+        url, _, descriptor = candidate.strip().partition(" ")
+        if not url:
+            continue
+        match = re.match(r"\s*([\d.]+)[wx]", descriptor or "1x")
+        size = float(match.group(1)) if match else 1.0
+        if size > best_size:
+            best, best_size = url, size
+    return best
+
+
+def _paper_image(image, note: str | None, prepared: Prepared) -> None:
+    if image.get("srcset"):
+        best = _best_candidate(image.get("srcset"))
+        if best and not (image.get("src") or "").startswith("file:"):
+            image.set("src", best)
+        del image.attrib["srcset"]
+        image.attrib.pop("sizes", None)
+    src = (image.get("src") or "").strip()
+    if note is None:
+        return
+    prepared.sources.setdefault(src, (note, None))
+    if src.lower().startswith(("http://", "https://", "//")):
+        where = prepared.sources.get(src, (note, None))
+        prepared.diagnostics.append((note, where[1], "pdf.remote-image",
+                                     f"image {src} is on the web and is not printed: "
+                                     "copy it into the vault and link the copy"))
+        _replace_by_alt(image)
+        return
+    if image.get("alt") is None:
+        line = prepared.sources.get(src, (note, None))[1]
+        prepared.diagnostics.append((note, line, "pdf.alt",
+                                     f"image {unquote(src.rsplit('/', 1)[-1])} has no alt text: "
+                                     "describe it for readers who cannot see it"))
+        image.set("alt", "")
+
+
+def _replace_by_alt(image) -> None:
+    alt = (image.get("alt") or "").strip()
+    span = html.Element("span", {"class": "missing-image"})
+    span.text = alt
+    span.tail = image.tail
+    image.getparent().replace(image, span)
