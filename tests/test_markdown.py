@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from xtdpublish.report import Report
@@ -284,3 +286,31 @@ def test_rawref_is_frozen():
     with pytest.raises(AttributeError):
         ref.line = 2  # type: ignore[misc]
 
+
+
+def test_empty_wikilinks_stay_text():
+    parsed, _ = parse("[[]] [[|x]] [[#]]\n")
+    assert parsed.refs == []
+    assert parsed.html == "<p>[[]] [[|x]] [[#]]</p>\n"
+
+
+PIECES = st.sampled_from([
+    "[[Note]]", "[[Note|label]]", "![[img.png|300]]", "![[Other]]", "[[#Head]]", "`code [[x]]`",
+    "```\n[[fenced]]\n```", "%%", "==", "> [!note] T", "^blk", "\\|", "|", "[x](a b.md)",
+    "![i](p.png)", "<img src=\"/i.png\">", "<picture>", "[^1]", "[^1]: f", "# H", "- ", "\n",
+    "\n\n", "\r\n", "    ", "**", "[[", "]]", "<!--", "-->", "é", "’", "\t",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=40), st.booleans())
+def test_any_body_parses_and_every_ref_is_in_the_html_once(pieces, breaks):
+    body = "".join(pieces)
+    report = Report()
+    parsed = parse_markdown(body, 7, breaks, "a.md", report)
+    lines = body.replace("\r\n", "\n").count("\n") + 7
+    for n, ref in enumerate(parsed.refs):
+        assert 7 <= ref.line <= lines
+        assert f"xtd:link/{n}" in parsed.html
+    assert f"xtd:link/{len(parsed.refs)}\"" not in parsed.html
+    assert 'href=""' not in parsed.html and 'data-link=""' not in parsed.html

@@ -198,8 +198,8 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     if src[pos] not in "![" or not (src.startswith("[[", pos) or src.startswith("![[", pos)):
         return False
     match = WIKILINK.match(src, pos, state.posMax)
-    if not match:
-        return False
+    if not match or not match.group(1).replace("\\|", "|").split("|")[0].strip(" #"):
+        return False  # [[]] or [[|x]] names nothing: left as text
     if not silent:
         raw = match.group(0)
         embed = raw.startswith("!")
