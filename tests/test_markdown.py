@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +12,8 @@ from lxml import html as lxml_html
 
 from xtdpublish.report import Report
 from xtdpublish.vault.markdown import RawRef, parse_markdown, slugify
+
+CASE_DIR = Path(__file__).parent / "cases" / "markdown"
 
 
 def parse(body: str, first_line: int = 1, breaks: bool = False):
@@ -166,7 +169,7 @@ def test_embeds_of_notes_images_and_sizes():
         ("doc.pdf", True, "file", None),
     ]
     assert parsed.html.startswith(
-        '<div class="xtd-embed" data-link="0">\n<a href="xtd:link/0">Other note</a></div>'
+        '<div class="xtd-embed" data-link="0"><a href="xtd:link/0">Other note</a></div>\n'
     )
     assert '<span class="xtd-embed" data-link="1"><a href="xtd:link/1">' in parsed.html
     assert '<img src="xtd:link/2" alt="image.png" width="300" />' in parsed.html
@@ -314,3 +317,31 @@ def test_any_body_parses_and_every_ref_is_in_the_html_once(pieces, breaks):
         assert f"xtd:link/{n}" in parsed.html
     assert f"xtd:link/{len(parsed.refs)}\"" not in parsed.html
     assert 'href=""' not in parsed.html and 'data-link=""' not in parsed.html
+
+
+def read_cases(path: Path) -> list[tuple[str, str, str]]:
+    """markdown-it-py's fixture format: a title line, then ``.``, input, ``.``, output, ``.``."""
+    cases, lines = [], path.read_text(encoding="utf-8").split("\n")
+    i = 0
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        title = lines[i]
+        assert lines[i + 1] == ".", f"{path.name}:{i + 2}: expected '.'"
+        end_input = lines.index(".", i + 2)
+        end_output = lines.index(".", end_input + 1)
+        cases.append((title, "\n".join(lines[i + 2 : end_input]) + "\n",
+                      "\n".join(lines[end_input + 1 : end_output]) + "\n"))
+        i = end_output + 1
+    return cases
+
+
+CASES = [case for file in sorted(CASE_DIR.glob("*.md")) for case in read_cases(file)]
+
+
+@pytest.mark.parametrize("title, source, expected", CASES, ids=[c[0] for c in CASES])
+def test_case_files(title, source, expected):
+    report = Report()
+    assert parse_markdown(source, 1, False, "case.md", report).html == expected
+    assert report.diagnostics == []

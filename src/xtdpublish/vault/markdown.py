@@ -386,9 +386,11 @@ def _unwrap_lone_embeds(tokens: list[Token]) -> None:
             continue
         kids = [c for c in token.children if not (c.type == "text" and not c.content.strip())]
         if len(kids) == 5 and kids[0].type == "xtd_embed_open" and kids[-1].type == "xtd_embed_close":
-            kids[0].tag = kids[-1].tag = "div"
-            kids[0].block = kids[-1].block = True
-            tokens[i - 1].hidden = tokens[i + 1].hidden = True
+            # the paragraph becomes the div; both share one attrs dict, so the
+            # data-link the walk writes on the span's token lands on the div
+            tokens[i - 1].tag = tokens[i + 1].tag = "div"
+            tokens[i - 1].attrs = kids[0].attrs
+            kids[0].hidden = kids[-1].hidden = True
 
 
 # --- the walk that numbers references --------------------------------------------------------
