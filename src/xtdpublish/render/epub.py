@@ -3,7 +3,7 @@
 The guide (render/guide.py) becomes one HTML document: every section a heading
 whose level is its depth in the navigation, so pandoc's ``--split-level`` makes each
 note a chapter file and its navigation document nests like the tree; the notes'
-own headings are pushed below that depth, out of the nav and the chapter split.
+own headings stay inside the chapter and out of the nav (see epub.html.j2).
 Vault images go in as ``data:`` URIs, so pandoc runs with ``--sandbox`` and reads
 nothing but its input; ``epub_package`` then adds what the sandbox refuses (cover,
 CSS, the real dates) and zips the book reproducibly.
@@ -38,7 +38,7 @@ from .epub_xhtml import check_links, clean_body, readable_alt
 from .guide import Guide, Section, build_guide, find_theme, format_date
 
 OUTPUT_NAME = "guide.epub"
-MAX_NAV_DEPTH = 5  # note headings need at least one level below the deepest note (h6)
+MAX_NAV_DEPTH = 6
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"}
 INLINE_PARENTS = {"p", "span", "a", "em", "strong", "b", "i", "mark", "small", "sub", "sup",
                   "q", "cite", "label", "h1", "h2", "h3", "h4", "h5", "h6"}
@@ -46,7 +46,7 @@ EPUB_TYPES = {"introduction": "introduction", "part": "part", "appendix": "appen
 
 WORDS = {
     "fr": {
-        "cover": "Couverture", "colophon": "Colophon", "video": "Vidéo",
+        "cover": "Couverture", "colophon": "Colophon", "introduction": "Introduction", "video": "Vidéo : {url}",
         "cover_alt": "Couverture : {title}", "notes": "{n} notes", "version": "Version du {date}",
         "skipped": "{n} notes du coffre ne sont pas publiées et ne figurent pas dans ce livre.",
         "online": "En ligne :", "identifier": "Identifiant :", "made": "Livre produit avec xtdpublish et pandoc.",
@@ -58,7 +58,7 @@ WORDS = {
         ),
     },
     "en": {
-        "cover": "Cover", "colophon": "Colophon", "video": "Video",
+        "cover": "Cover", "colophon": "Colophon", "introduction": "Introduction", "video": "Video: {url}",
         "cover_alt": "Cover: {title}", "notes": "{n} notes", "version": "Version of {date}",
         "skipped": "{n} notes of the vault are not published and are not in this book.",
         "online": "Online:", "identifier": "Identifier:", "made": "Book made with xtdpublish and pandoc.",
@@ -86,8 +86,8 @@ class Chapter:
 
 def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
     images = VaultImages(model)
-    guide = build_guide(model, epub_policy(model, images))
-    words = WORDS.get(guide.language.split("-")[0], WORDS["en"])
+    words = WORDS.get((model.site.language or "en").split("-")[0], WORDS["en"])
+    guide = build_guide(model, epub_policy(model, images, words))
     theme = find_theme(model.root, config)
     modified = modified_time(guide)
     identifier = book_identifier(model)
@@ -100,6 +100,7 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
         css=_theme_file(theme, "epub.css").read_bytes(),
         accessibility=accessibility(images.used, words),
         cover=make_cover(model, config, guide, theme, words, report),
+        subtitle=guide.subtitle,
     )
     return [write_atomic(out_dir / OUTPUT_NAME, finish(epub, package))]
 
@@ -137,7 +138,7 @@ class VaultImages:
         return uri
 
 
-def epub_policy(model: Model, images: VaultImages) -> BodyPolicy:
+def epub_policy(model: Model, images: VaultImages, words: dict[str, str]) -> BodyPolicy:
     def note_href(note: Note, link: Link) -> str | None:
         if model.get(link.target) is None:
             return None
@@ -149,17 +150,21 @@ def epub_policy(model: Model, images: VaultImages) -> BodyPolicy:
     return BodyPolicy(
         note_href=note_href,
         asset_src=asset_src,
-        frame=video_link,
+        frame=lambda element, video: video_link(element, video, words["video"]),
         id_prefix=lambda note: anchor_id(note.id) + "--",
     )
 
 
-def video_link(element: html.HtmlElement, video: Video) -> html.HtmlElement:
+def video_link(element: html.HtmlElement, video: Video, label: str) -> html.HtmlElement:
     """What an e-reader cannot play becomes the video's title, linked where it can be watched."""
     parent = element.getparent()
     inline = parent is not None and parent.tag in INLINE_PARENTS
-    link = html.Element("a", {"href": video.url}) if video.url.startswith(("http://", "https://")) else html.Element("span")
-    link.text = video.title or video.url
+    watchable = video.url.startswith(("http://", "https://"))
+    link = html.Element("a", {"href": video.url}) if watchable else html.Element("span")
+    if video.title in ("", video.url):  # say what it is: "Vidéo : www.youtube.com/watch?v=..."
+        link.text = label.format(url=video.url.split("://", 1)[-1])
+    else:
+        link.text = video.title
     if inline:
         wrapper = html.Element("span", {"class": "video"})
         wrapper.append(link)
@@ -178,17 +183,18 @@ def chapter_level(section: Section) -> int:
 def guide_document(model, guide: Guide, theme: Path, words, identifier: str, images: VaultImages,
                    report: Report) -> str:
     """The whole guide as one HTML document, ready for pandoc."""
-    depth = max((chapter_level(s) for s in guide.walk()), default=1)
 
     def chapter(section: Section) -> Chapter:
         level = chapter_level(section)
         if section.error and section.note is not None:
             report.error(section.note.path, None, "epub.note",
                          f"this note could not be rendered and is empty in the EPUB: {section.error}")
-        body = clean_body(section.body, section.note, report,
-                          heading_shift=max(depth - section.level, 0), alt_for=images.alt)
+        body = clean_body(section.body, section.note, report, alt_for=images.alt)
         kind = section.kind
-        return Chapter(section.title or "…", level, section.anchor, kind, EPUB_TYPES.get(kind, ""),
+        title = section.title or "…"
+        if kind == "introduction" and section.note is not None and section.note.title_source == "filename":
+            title = words["introduction"]  # "index" says nothing to a reader
+        return Chapter(title, level, section.anchor, kind, EPUB_TYPES.get(kind, ""),
                        Markup(body), tuple(chapter(child) for child in section.children))
 
     chapters = tuple(chapter(section) for section in guide.sections)
@@ -224,19 +230,16 @@ def run_pandoc(document: str, metadata: dict, depth: int, report: Report) -> byt
 
 
 def pandoc_metadata(model: Model, guide: Guide, identifier: str) -> dict:
-    titles = [{"type": "main", "text": guide.title or model.root.name}]
-    if guide.subtitle:
-        titles.append({"type": "subtitle", "text": guide.subtitle})
     metadata = {
-        "title": titles,
+        "title": guide.title or model.root.name,
         "lang": guide.language,
         "identifier": [{"scheme": "URN", "text": identifier}],
         "date": guide.date.astimezone(timezone.utc).strftime("%Y-%m-%d"),
     }
     if guide.author:
         metadata["creator"] = [{"role": "author", "text": guide.author}]
-        metadata["publisher"] = guide.author
     if guide.subtitle:
+        metadata["subtitle"] = guide.subtitle
         metadata["description"] = guide.subtitle
     return metadata
 

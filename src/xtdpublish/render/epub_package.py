@@ -53,6 +53,7 @@ class Package:
     css: bytes
     accessibility: tuple[tuple[str, str], ...]  # (schema property, value), in order
     cover: Cover | None = None
+    subtitle: str = ""  # pandoc writes it as a description only
 
 
 def finish(epub: bytes, package: Package) -> bytes:
@@ -62,6 +63,7 @@ def finish(epub: bytes, package: Package) -> bytes:
     opf_path = _opf_path(entries["META-INF/container.xml"])
     base = opf_path.rsplit("/", 1)[0] + "/" if "/" in opf_path else ""
     opf = etree.fromstring(entries[opf_path], SAFE_PARSER)
+    etree.cleanup_namespaces(opf)  # drop the unused "opf:" prefix, so added metas use the default
     _set_metadata(opf, package)
     for item in opf.iterfind(f"{{{OPF}}}manifest/{{{OPF}}}item[@media-type='text/css']"):
         entries[base + item.get("href")] = package.css
@@ -95,10 +97,27 @@ def _set_metadata(opf, package: Package) -> None:
             metadata.remove(meta)
     modified = etree.SubElement(metadata, f"{{{OPF}}}meta", property="dcterms:modified")
     modified.text = package.modified.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if package.subtitle:
+        _add_subtitle(metadata, package.subtitle)
     for prop, value in package.accessibility:
         meta = etree.SubElement(metadata, f"{{{OPF}}}meta", property=prop)
         meta.text = value
     _indent(metadata)
+
+
+def _add_subtitle(metadata, subtitle: str) -> None:
+    main = metadata.find(f"{{{DC}}}title")
+    if main is None:
+        return
+    if not main.get("id"):
+        main.set("id", "epub-title-1")
+    title_type = etree.SubElement(metadata, f"{{{OPF}}}meta", refines="#" + main.get("id"), property="title-type")
+    title_type.text = "main"
+    element = etree.Element(f"{{{DC}}}title", id="epub-subtitle")
+    element.text = subtitle
+    main.addnext(element)
+    sub_type = etree.SubElement(metadata, f"{{{OPF}}}meta", refines="#epub-subtitle", property="title-type")
+    sub_type.text = "subtitle"
 
 
 def _add_cover(entries: dict[str, bytes], opf, base: str, package: Package) -> None:

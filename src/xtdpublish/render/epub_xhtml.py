@@ -45,22 +45,22 @@ def clean_body(
     note: Note | None,
     report: Report,
     *,
-    heading_shift: int = 0,
     alt_for: Callable[[str], str | None] = lambda src: None,
 ) -> str:
-    """One section's body, cleaned; its headings moved ``heading_shift`` levels down (to h6 at most)."""
+    """One section's body, cleaned; its headings marked "unlisted" (out of the book's nav)."""
     root = html.fragment_fromstring(fragment or "", create_parent="div")
     where = note.path if note is not None else "guide"
     prefix = anchor_id(note.id) + "--" if note is not None else None
+    _drop_leading_marker(root)
     ids = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
-    _clean_children(root, _Context(where, prefix, ids, heading_shift, alt_for, report))
+    _clean_children(root, _Context(where, prefix, ids, alt_for, report))
     return _serialize(root)
 
 
 class _Context:
-    def __init__(self, where, prefix, ids, heading_shift, alt_for, report) -> None:
+    def __init__(self, where, prefix, ids, alt_for, report) -> None:
         self.where, self.prefix, self.ids = where, prefix, ids
-        self.heading_shift, self.alt_for, self.report = heading_shift, alt_for, report
+        self.alt_for, self.report = alt_for, report
 
 
 def _clean_children(parent, context: _Context) -> None:
@@ -88,8 +88,8 @@ def _clean_children(parent, context: _Context) -> None:
             _clean_image(element, context.where, context.report, context.alt_for)
         elif tag == "a":
             _clean_anchor(element, context.ids, context.prefix)
-        elif tag in HEADINGS and context.heading_shift:
-            element.tag = f"h{min(int(tag[1]) + context.heading_shift, 6)}"
+        elif tag in HEADINGS:
+            element.set("class", " ".join(filter(None, (element.get("class"), "unlisted"))))
 
 
 def check_links(document: html.HtmlElement) -> None:
@@ -123,6 +123,21 @@ def readable_alt(path: str) -> str:
     """``images/Logo-Canton_de_Vaud.svg`` → ``Logo Canton de Vaud``: better than no text at all."""
     stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return re.sub(r"[\s_\-]+", " ", stem).strip() or stem
+
+
+def _drop_leading_marker(root) -> None:
+    """The empty ``<span id>`` left where the note's own title heading was: an empty paragraph.
+
+    Links to it fall back to the note's anchor (``check_links``), the very same place.
+    """
+    first = next(iter(root), None)
+    if first is None or (root.text or "").strip():
+        return
+    marker = first[0] if first.tag == "p" and len(first) == 1 and not (first.text or "").strip() else first
+    if marker.tag != "span" or len(marker) or (marker.text or "").strip() or not marker.get("id"):
+        return
+    holder = first if marker is not first and not (marker.tail or "").strip() else marker
+    _remove(holder)
 
 
 def _clean_attributes(element, tag: str) -> None:
