@@ -43,12 +43,23 @@ def scan_vault(root: Path, config: VaultConfig, report: Report) -> VaultFiles:
     notes: dict[str, SourceFile] = {}
     excluded: list[str] = []
     assets: dict[str, Path] = {}
-    for path, file in _walk(root, real_root, report):
-        if not path.lower().endswith(NOTE_SUFFIX):
-            assets.setdefault(path, file)
-            continue
-        if not is_included(path, config.include, config.exclude):
+    for path, file, link in _walk(root, real_root, report):
+        is_note = path.endswith(NOTE_SUFFIX)
+        if is_note and not is_included(path, config.include, config.exclude):
             excluded.append(path)
+            continue
+        if link == "outside":
+            report.warning(path, None, "file.symlink-outside",
+                           "a symbolic link to a file outside the vault is never followed")
+        elif link == "broken":
+            report.warning(path, None, "file.symlink-broken",
+                           "a symbolic link to a file that does not exist")
+        if link:
+            if is_note:
+                report.skip(path, f"symbolic link {'outside the vault' if link == 'outside' else 'to nothing'}")
+            continue
+        if not is_note:
+            assets.setdefault(path, file)
             continue
         if path in notes:
             report.error(path, None, "file.duplicate",
@@ -66,42 +77,39 @@ def scan_vault(root: Path, config: VaultConfig, report: Report) -> VaultFiles:
 
 
 def _walk(root: Path, real_root: Path, report: Report):
-    """Yield (vault path, file) for every file not in a dot-folder, never leaving the vault."""
+    """Yield (vault path, file, problem) for every file not in a dot-folder; problem is
+    "outside" or "broken" for a symbolic link that must not be read, else None.
+
+    Folders that are symbolic links are never entered: outside the vault they would
+    leak other files into the publication, inside it they would read files twice."""
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
         kept = []
         for name in sorted(dirs):
             if name.startswith("."):
                 continue
-            sub = here / name
-            if sub.is_symlink():
-                rel = vault_path(sub, root)
-                if _inside(sub, real_root):
-                    report.info(rel, None, "file.symlink-folder",
-                                "a symbolic link to a folder of the vault is not followed "
-                                "(its files are read where they are)")
-                else:
-                    report.warning(rel, None, "file.symlink-outside",
-                                   "a symbolic link to a folder outside the vault is never followed")
-                continue
-            kept.append(name)
+            folder_link = here / name
+            if not folder_link.is_symlink():
+                kept.append(name)
+            elif not _inside(folder_link, real_root):
+                report.warning(vault_path(folder_link, root), None, "file.symlink-outside",
+                               "a symbolic link to a folder outside the vault is never followed")
+            else:
+                report.info(vault_path(folder_link, root), None, "file.symlink-folder",
+                            "a symbolic link to a folder of the vault is not followed "
+                            "(its files are read where they are)")
         dirs[:] = kept
         for name in sorted(files):
             if name.startswith("."):
                 continue
             file = here / name
-            rel = vault_path(file, root)
+            problem = None
             if file.is_symlink():
                 if not _inside(file, real_root):
-                    report.warning(rel, None, "file.symlink-outside",
-                                   "a symbolic link to a file outside the vault is never followed")
-                    if rel.lower().endswith(NOTE_SUFFIX):
-                        report.skip(rel, "symbolic link outside the vault")
-                    continue
-                if not file.exists():
-                    report.warning(rel, None, "file.symlink-broken", "a broken symbolic link")
-                    continue
-            yield rel, file
+                    problem = "outside"
+                elif not file.exists():
+                    problem = "broken"
+            yield vault_path(file, root), file, problem
 
 
 def _inside(link: Path, real_root: Path) -> bool:

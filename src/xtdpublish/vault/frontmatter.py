@@ -133,7 +133,8 @@ def _yamlish(lines: list[str], first: int, index: int) -> bool:
         return True
     if index == first:
         return False
-    return line[:1] in (" ", "\t") or line.startswith("- ") or line.lstrip().startswith("#")
+    # a "#" line ends the block: after metadata that was never closed, it is a heading
+    return line[:1] in (" ", "\t") or line.startswith("- ")
 
 
 # -- parsing a block ------------------------------------------------------------

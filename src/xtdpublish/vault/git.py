@@ -42,9 +42,10 @@ def git_history(root: Path, report: Report) -> dict[str, GitDates]:
         return {}
     probe = _git(root, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository")
     if probe is None or probe.returncode != 0:
-        if probe is not None and _looks_versioned(root):
+        if _looks_versioned(root):
+            why = _first_line(probe.stderr) if probe is not None else "git did not run"
             report.warning("", None, "git.error",
-                           f"git cannot read the vault's history ({_first_line(probe.stderr)}); "
+                           f"git cannot read the vault's history ({why}); "
                            "dates come from the files' modification times")
         return {}
     answers = probe.stdout.split()
@@ -92,23 +93,44 @@ _DEAD = ""  # a name whose older history belongs to a file that no longer exists
 
 
 def parse_log(output: str) -> dict[str, GitDates]:
-    """Read ``git log -z --name-status --format=\\x01%H %aI``, newest commit first."""
+    """Read ``git log -z --name-status --format=\x01%H %aI``, newest commit first.
+
+    ``owner`` maps a name, as it was after the commit being read, to the path the
+    file has today. A commit's changes are first credited with the names as they
+    were after it, then the names are carried back to before it: a rename points
+    the old name at the same file, an addition ends the file's past under that name.
+    """
     first: dict[str, datetime] = {}
     last: dict[str, datetime] = {}
     first_path: dict[str, str] = {}
-    owner: dict[str, str] = {}  # a name in the history → today's path ("" when dead)
+    owner: dict[str, str] = {}
 
-    def touch(name: str, when: datetime) -> str | None:
-        current = owner.get(name, name)
-        if current == _DEAD:
-            return None
-        last.setdefault(current, when)
-        first[current] = when
-        first_path[current] = name
-        return current
+    for when, changes in _commits(output):
+        renamed: dict[str, str] = {}
+        ended: list[str] = []
+        for status, old, new in changes:
+            current = owner.get(new, new)
+            if current != _DEAD and status != "D":
+                last.setdefault(current, when)
+                first[current] = when
+                first_path[current] = old if status == "R" else new
+            if status == "R" and current != _DEAD:
+                renamed[old] = current
+            if status != "M":  # before this commit, no file had this name, or another did
+                ended.append(new)
+        for name in ended:
+            owner[name] = _DEAD
+        owner.update(renamed)
+    return {
+        path: GitDates(first=first[path], last=last[path], first_path=first_path[path])
+        for path in sorted(first)
+    }
 
+
+def _commits(output: str):
+    """(author date, [(status letter, old name, new name)]) for each commit of the log."""
     for chunk in output.split(COMMIT_MARK):
-        header, _, changes = chunk.partition("\0")
+        header, _, body = chunk.partition("\0")
         fields = header.split(" ", 1)
         if len(fields) != 2:
             continue
@@ -116,39 +138,26 @@ def parse_log(output: str) -> dict[str, GitDates]:
             when = datetime.fromisoformat(fields[1].strip())
         except ValueError:
             continue
-        tokens = [_nfc(t) for t in changes.lstrip("\n").split("\0")]
+        tokens = [_nfc(t) for t in body.lstrip("\n").split("\0")]
+        changes = []
         i = 0
         while i < len(tokens):
-            status = tokens[i]
+            status = tokens[i][:1]
             if not status:
                 i += 1
-                continue
-            if status[0] in "RC" and i + 2 < len(tokens):
-                old, new = tokens[i + 1], tokens[i + 2]
+            elif status in "RC":
+                if i + 2 < len(tokens) and tokens[i + 1] and tokens[i + 2]:
+                    # a copy leaves the old file in place: the new one starts here
+                    changes.append(("R", tokens[i + 1], tokens[i + 2]) if status == "R"
+                                   else ("A", tokens[i + 2], tokens[i + 2]))
                 i += 3
-                current = touch(new, when)
-                if status[0] == "R":
-                    owner[new] = _DEAD
-                    if current is not None:
-                        owner[old] = current
-                else:  # a copy: the new file starts here
-                    owner[new] = _DEAD
-                continue
-            name = tokens[i + 1] if i + 1 < len(tokens) else ""
-            i += 2
-            if not name:
-                continue
-            if status[0] == "D":
-                owner.setdefault(name, _DEAD)
-            elif status[0] == "A":
-                touch(name, when)
-                owner[name] = _DEAD
             else:
-                touch(name, when)
-    return {
-        path: GitDates(first=first[path], last=last[path], first_path=first_path[path])
-        for path in sorted(first)
-    }
+                if i + 1 < len(tokens) and tokens[i + 1]:
+                    name = tokens[i + 1]
+                    changes.append(("A" if status == "A" else "D" if status == "D" else "M",
+                                    name, name))
+                i += 2
+        yield when, changes
 
 
 def _nfc(name: str) -> str:
