@@ -341,7 +341,10 @@ def test_only_selected_notes_are_rendered(monkeypatch, tmp_path):
     original = feeditems.item_html
     monkeypatch.setattr(feeditems, "item_html", lambda m, n: rendered.append(n.id) or original(m, n))
     notes = [note(f"N{i:03}", published=DAY0 + timedelta(hours=i)) for i in range(200)]
-    jsonfeed.render(model_of(*notes), config_of(limit=7), tmp_path, Report())
+    model = model_of(*notes)
+    for renderer in (jsonfeed.render, rss.render_rss, rss.render_atom):
+        renderer(model, config_of(limit=7), tmp_path, Report())
+    # the three formats of one build share the rendered items: each selected note once
     assert sorted(rendered) == [f"n{i:03}" for i in range(193, 200)]
 
 
@@ -439,11 +442,17 @@ def test_a_selected_note_dated_by_its_file_time_is_reported_once_per_feed(tmp_pa
     with_uid = Note(**{**{f: getattr(touched, f) for f in Note.__slots__},
                        "id": "stable", "path": "Notes/Stable.md", "first_path": "Notes/Stable.md",
                        "uid": "r-1"})
-    report = Report()
-    jsonfeed.render(model_of(touched, unselected, with_uid), config_of(), tmp_path, report)
-    found = [(d.path, d.line, d.code) for d in report.diagnostics]
-    assert found == [("Notes/Touched.md", 1, "feed.date")]
-    assert "git" in report.diagnostics[0].message and "date:" in report.diagnostics[0].message
+    model = model_of(touched, unselected, with_uid)
+    for renderer in (jsonfeed.render, rss.render_rss, rss.render_atom):
+        report = Report()  # the build gives each format its own report
+        renderer(model, config_of(), tmp_path / "main", report)
+        found = [(d.path, d.line, d.code) for d in report.diagnostics]
+        assert found == [("Notes/Touched.md", 1, "feed.date")]
+        assert "git" in report.diagnostics[0].message and "date:" in report.diagnostics[0].message
+    report = Report()  # per-tag feeds publish Other too; Touched, in two feeds, is told once
+    jsonfeed.render(model, config_of(per_tag=True), tmp_path / "tags", report)
+    assert sorted((d.path, d.code) for d in report.diagnostics) == [
+        ("Notes/Other.md", "feed.date"), ("Notes/Touched.md", "feed.date")]
 
 
 def test_cli_without_base_url_exits_2_names_the_key_and_still_builds_the_model(make_vault, tmp_path, capsys):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
@@ -113,8 +114,10 @@ class FeedBuilder:
         self.report = report
         self.base_url = require_base_url(model, config)
         self.host = urlsplit(self.base_url).hostname or self.base_url
-        self._items: dict[str, FeedItem] = {}
-        self._ids = self._assign_ids()
+        self._shared = _shared_items(model, self.base_url, self.host)
+        self._told: set[str] = set()
+        for warning in self._shared.id_warnings:
+            self.report.warning(*warning)
 
     def main_channel(self, self_path: str) -> Channel:
         notes = select_notes(self.model.notes, self.config.feeds.tags, self.config.feeds.limit)
@@ -145,30 +148,63 @@ class FeedBuilder:
         )
 
     def _item(self, note: Note) -> FeedItem:
-        item = self._items.get(note.id)
-        if item is None:
-            content = item_html(self.model, note)
-            published = _aware(note.published)
-            item = FeedItem(
-                id=self._ids[note.id],
-                url=self.model.note_url(note) or self.base_url + "/",
-                title=plain_text(note.title) or note.path.rsplit("/", 1)[-1].removesuffix(".md"),
-                content_html=content,
-                summary=summary_of(note, content),
-                published=published,
-                updated=max(published, _aware(note.updated)),
-                tags=tuple(dict.fromkeys(t.lstrip("#") for t in note.tags)),
-                path=note.path,
-            )
-            self._items[note.id] = item
-            if note.date_source == "mtime" and not note.uid:
-                self.report.warning(
-                    note.path, 1, "feed.date",
-                    "this note has no date in its frontmatter and is not in git, so its feed date "
-                    "and feed id come from the file's modification time and change whenever the "
-                    "file is copied: commit the vault to git, or add date: (and uid:) to the frontmatter",
-                )
+        item, warnings = self._shared.item(note)
+        if note.id not in self._told:  # each renderer's report gets a note's warnings once
+            self._told.add(note.id)
+            for warning in warnings:
+                self.report.warning(*warning)
         return item
+
+    def _newest_note(self) -> datetime:
+        return max((_aware(n.updated) for n in self.model.notes), default=EPOCH)
+
+
+Warning = tuple[str, int | None, str, str]  # path, line, code, message: Report.warning's arguments
+
+
+class _ModelItems:
+    """The items of one model, shared by the JSON, RSS and Atom renderers of one build.
+
+    Rendering and sanitizing a body is most of a feed's cost; a build that writes the three
+    formats renders each selected note once, not three times.
+    """
+
+    def __init__(self, model: Model, base_url: str, host: str) -> None:
+        self.model = model
+        self.base_url = base_url
+        self.host = host
+        self.id_warnings: list[Warning] = []
+        self.ids = self._assign_ids()
+        self.items: dict[str, tuple[FeedItem, list[Warning]]] = {}
+
+    def item(self, note: Note) -> tuple[FeedItem, list[Warning]]:
+        if note.id not in self.items:
+            self.items[note.id] = self._make(note)
+        return self.items[note.id]
+
+    def _make(self, note: Note) -> tuple[FeedItem, list[Warning]]:
+        content = item_html(self.model, note)
+        published = _aware(note.published)
+        item = FeedItem(
+            id=self.ids[note.id],
+            url=self.model.note_url(note) or self.base_url + "/",
+            title=plain_text(note.title) or note.path.rsplit("/", 1)[-1].removesuffix(".md"),
+            content_html=content,
+            summary=summary_of(note, content),
+            published=published,
+            updated=max(published, _aware(note.updated)),
+            tags=tuple(dict.fromkeys(t.lstrip("#") for t in note.tags)),
+            path=note.path,
+        )
+        warnings: list[Warning] = []
+        if note.date_source == "mtime" and not note.uid:
+            warnings.append((
+                note.path, 1, "feed.date",
+                "this note has no date in its frontmatter and is not in git, so its feed date "
+                "and feed id come from the file's modification time and change whenever the "
+                "file is copied: commit the vault to git, or add date: (and uid:) to the frontmatter",
+            ))
+        return item, warnings
 
     def _assign_ids(self) -> dict[str, str]:
         """Every note's id, unique: a note whose id is taken (a copied uid) gets one from its own path."""
@@ -178,11 +214,11 @@ class FeedBuilder:
             candidate = item_id(note, self.host)
             if candidate in owner:
                 other = owner[candidate]
-                self.report.warning(
+                self.id_warnings.append((
                     note.path, 1, "feed.id",
                     f"this note has the same feed id as {other.path} ({candidate}); give each "
                     "note its own uid in the frontmatter. Using an id made from its path instead.",
-                )
+                ))
                 candidate = f"tag:{self.host},{_aware(note.published).date().isoformat()}:" + quote(
                     note.path.removesuffix(".md"), safe="/"
                 )
@@ -190,8 +226,19 @@ class FeedBuilder:
             ids[note.id] = candidate
         return ids
 
-    def _newest_note(self) -> datetime:
-        return max((_aware(n.updated) for n in self.model.notes), default=EPOCH)
+
+# One entry per live model (dropped with it): the model is frozen, so its items cannot go stale.
+_SHARED: dict[int, tuple[weakref.ref, _ModelItems]] = {}
+
+
+def _shared_items(model: Model, base_url: str, host: str) -> _ModelItems:
+    key = id(model)
+    entry = _SHARED.get(key)
+    if entry is not None and entry[0]() is model:
+        return entry[1]
+    shared = _ModelItems(model, base_url, host)
+    _SHARED[key] = (weakref.ref(model, lambda _ref: _SHARED.pop(key, None)), shared)
+    return shared
 
 
 def _tag_key(tag: str) -> str:
