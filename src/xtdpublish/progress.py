@@ -87,8 +87,8 @@ class Progress(Steps):
         self._start(name, STEP_LABELS.get(name, f"writing {name}"))
 
     def rendered(self, name: str, paths: list[Path]) -> None:
-        what = "; ".join(f"{p.name}: {describe(p)}" for p in paths) or "nothing"
-        self._done(name, f"wrote {what}")
+        what = "; ".join(f"{p.name}: {describe(p)}" for p in paths)
+        self._done(name, f"wrote {what}" if what else f"{name}: nothing written")
 
     def unchanged(self, name: str, paths: list[Path]) -> None:
         if self.verbosity > QUIET:
@@ -244,7 +244,7 @@ def _count(path: Path) -> str | None:
             return _plural(len(data["items"]), "item") if "items" in data else None
         if path.suffix == ".xml":
             data = path.read_bytes()
-            return _plural(len(re.findall(rb"<(?:item|entry)[\s>]", data)), "item")
+            return _plural(len(re.findall(rb"<(?:item|entry)[\s>/]", data)), "item")
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return None

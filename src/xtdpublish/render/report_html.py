@@ -21,6 +21,8 @@ TEMPLATE = "report.html.j2"
 # Links an editor has to fix, worst first; resolved and asset links are only counted.
 TO_FIX = (LinkStatus.DANGLING, LinkStatus.MISSING_ASSET, LinkStatus.AMBIGUOUS,
           LinkStatus.UNPUBLISHED)
+# The diagnostics the links table already shows, one row per link.
+LINK_CODES = {f"link.{status}" for status in TO_FIX}
 SUGGESTION = re.compile(r'did you mean "(.+)"\?')
 
 
@@ -54,6 +56,8 @@ def report_context(model: Model, report: Report, written: dict[str, list[Path]],
         "nav": _nav_tree(model, model.nav),
         "diagnostics": [d for d in report.sorted() if d.severity != Severity.INFO],
         "infos": [d for d in report.sorted() if d.severity == Severity.INFO],
+        "other_problems": [d for d in report.sorted()
+                           if d.severity != Severity.INFO and d.code not in LINK_CODES],
     }
 
 
@@ -72,13 +76,13 @@ def links_to_fix(model: Model, report: Report) -> list[dict]:
             suggestion = next((m.group(1) for m in map(SUGGESTION.search, said) if m), None)
             target = model.get(link.target)
             found.append({
-                "status": str(link.status), "path": note.path, "line": link.line,
+                "status": str(link.status), "path": note.path, "title": note.title,
+                "line": link.line,
                 "raw": link.raw, "suggestion": suggestion,
                 "target": target.path if target else None,
                 "message": said[0] if said else "",
             })
-    order = {str(status): i for i, status in enumerate(TO_FIX)}
-    return sorted(found, key=lambda f: (order[f["status"]], f["path"], f["line"]))
+    return found  # notes by path, links in the order of the note
 
 
 def _by(model: Model, attribute: str) -> dict[str, list[dict]]:
