@@ -152,6 +152,13 @@ def test_numeric_title_is_text():
     assert title_of("---\ntitle: 2022\n---\n")[0] == ("2022", "title")
 
 
+@pytest.mark.parametrize("value", ["[a, b]", "{a: b}", "true"])
+def test_title_that_is_not_text_is_reported(value):
+    (title, how), report = title_of(f"---\ntitle: {value}\n---\n", "Heading")
+    assert (title, how) == ("Heading", "heading")
+    assert diags(report) == [(2, "warning", "title.invalid")]
+
+
 # -- draft / publish ----------------------------------------------------------------
 
 @pytest.mark.parametrize("frontmatter, reason", [

@@ -23,6 +23,7 @@ from ..report import Report
 
 GIT_TIMEOUT = 120  # seconds; a huge history is still better than none
 COMMIT_MARK = "\x01"
+GIT_PLACE = ".git"  # where git's diagnostics point: the history, not one note
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def git_history(root: Path, report: Report) -> dict[str, GitDates]:
     """Vault path (today's) → GitDates; {} when the vault is not in a git work tree."""
     if shutil.which("git") is None:
         if _looks_versioned(root):
-            report.warning("", None, "git.missing",
+            report.warning(GIT_PLACE, None, "git.missing",
                            "the vault is in a git repository but git is not installed; "
                            "dates come from the files' modification times")
         return {}
@@ -44,7 +45,7 @@ def git_history(root: Path, report: Report) -> dict[str, GitDates]:
     if probe is None or probe.returncode != 0:
         if _looks_versioned(root):
             why = _first_line(probe.stderr) if probe is not None else "git did not run"
-            report.warning("", None, "git.error",
+            report.warning(GIT_PLACE, None, "git.error",
                            f"git cannot read the vault's history ({why}); "
                            "dates come from the files' modification times")
         return {}
@@ -52,7 +53,7 @@ def git_history(root: Path, report: Report) -> dict[str, GitDates]:
     if not answers or answers[0] != "true":
         return {}
     if len(answers) > 1 and answers[1] == "true":
-        report.warning("", None, "git.shallow",
+        report.warning(GIT_PLACE, None, "git.shallow",
                        "the vault's git history is a shallow clone: the dates it gives are wrong "
                        "(fetch the whole history: git fetch --unshallow)")
     log = _git(root, "log", "-z", "-M", "--name-status", "--relative", "--no-color",
@@ -60,7 +61,7 @@ def git_history(root: Path, report: Report) -> dict[str, GitDates]:
     if log is None or log.returncode != 0:
         stderr = log.stderr if log is not None else "git did not answer in time"
         if "does not have any commits" not in stderr:
-            report.warning("", None, "git.error",
+            report.warning(GIT_PLACE, None, "git.error",
                            f"git log failed ({_first_line(stderr)}); "
                            "dates come from the files' modification times")
         return {}

@@ -100,14 +100,17 @@ def _alias_text(item: Any, key: str, path: str, line: int | None, report: Report
 
 # -- title ----------------------------------------------------------------------
 
-def read_title(meta: dict[str, Any], site_title: str) -> str | None:
+def read_title(meta: dict[str, Any], site_title: str, path: str, line: int | None,
+               report: Report) -> str | None:
     """The frontmatter title, unless it is the site's name (Eleventy vaults put it there)."""
     value = meta.get("title")
-    if isinstance(value, bool) or value is None:
+    if value is None:
         return None
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
+        report.warning(path, line, "title.invalid",
+                       f"title: {value!r} is not text; the title is taken from elsewhere")
         return None
     title = " ".join(unicodedata.normalize("NFC", value).split())
     if not title or (site_title.strip() and title.casefold() == site_title.strip().casefold()):
