@@ -469,3 +469,21 @@ def test_cli_without_base_url_exits_2_names_the_key_and_still_builds_the_model(m
     assert "site.base_url" in err and str(vault / "xtdpublish.toml") in err
     assert json.loads((out / "model.json").read_text(encoding="utf-8"))["notes"]
     assert not (out / "feed.json").exists()
+
+
+def test_notes_in_the_same_second_are_a_tie_ordered_by_title(tmp_path):
+    notes = [note("Zinc", published=DAY0.replace(microsecond=10)),
+             note("Argent", published=DAY0.replace(microsecond=900_000)),
+             note("Cuivre", published=DAY0.replace(microsecond=500))]
+    assert [n.title for n in select_notes(tuple(notes), (), 20)] == ["Argent", "Cuivre", "Zinc"]
+    files = render_all(model_of(*notes), config_of(), tmp_path)
+    atom = feedparser.parse(files["atom.xml"].read_bytes())
+    assert [e.updated for e in atom.entries] == ["2022-05-13T10:00:00+02:00"] * 3
+
+
+def test_tags_are_plain_text_in_every_feed(tmp_path):
+    files = render_all(model_of(note("A", tags=("ressource", "<img src=x onerror=alert(1)>", "#ok"))),
+                       config_of(), tmp_path)
+    data = json.loads(files["feed.json"].read_text(encoding="utf-8"))
+    assert data["items"][0]["tags"] == ["ressource", "ok"]
+    assert "onerror" not in files["rss.xml"].read_text() + files["atom.xml"].read_text()

@@ -193,7 +193,7 @@ class _ModelItems:
             summary=summary_of(note, content),
             published=published,
             updated=max(published, _aware(note.updated)),
-            tags=tuple(dict.fromkeys(t.lstrip("#") for t in note.tags)),
+            tags=tuple(dict.fromkeys(filter(None, (plain_text(t.lstrip("#")) for t in note.tags)))),
             path=note.path,
         )
         warnings: list[Warning] = []
@@ -246,5 +246,10 @@ def _tag_key(tag: str) -> str:
 
 
 def _aware(moment: datetime) -> datetime:
-    """The model's dates are timezone-aware; a naive one is read as UTC rather than local time."""
+    """A feed's date: timezone-aware (a naive one is read as UTC, not local time), to the second.
+
+    Feeds show whole seconds (RSS can hold nothing finer), so notes in the same second
+    (files copied together, dated by their mtime) are a tie, ordered by title like any other.
+    """
+    moment = moment.replace(microsecond=0)
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
