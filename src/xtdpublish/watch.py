@@ -40,7 +40,9 @@ class VaultFilter(DefaultFilter):
             return False
         if any(part.startswith(".") for part in relative.parts):
             return False  # .obsidian, .git, .trash, and hidden temporary files
-        return not any(fnmatch.fnmatch(file.name, pattern) for pattern in TEMPORARY)
+        if any(fnmatch.fnmatch(file.name, pattern) for pattern in TEMPORARY):
+            return False
+        return super().__call__(change, path)  # watchfiles' own: __pycache__, node_modules...
 
 
 def watch(vault: Path, config_file: Path | None, out: Path, formats: list[str],
