@@ -1,0 +1,438 @@
+"""The EPUB, opened as the zip it is: EPUBCheck, the nav against the navigation tree, links,
+metadata, reproducibility, and nothing from outside the vault."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import pytest
+from conftest import SAMPLE_CONFIG, SAMPLE_VAULT
+from epubcheck import problems, run_epubcheck
+from lxml import etree
+
+from xtdpublish.config import Config, load_config
+from xtdpublish.model import Model
+from xtdpublish.render.epub import render
+from xtdpublish.report import Report
+from xtdpublish.vault.reader import read_vault
+
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "x": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+}
+EXTERNAL = ("http://", "https://", "mailto:")
+
+
+@dataclass
+class Built:
+    path: Path
+    model: Model
+    config: Config
+    report: Report
+
+    @property
+    def entries(self) -> dict[str, bytes]:
+        with zipfile.ZipFile(self.path) as book:
+            return {name: book.read(name) for name in book.namelist()}
+
+    def xml(self, name: str):
+        return etree.fromstring(self.entries[name])
+
+    @property
+    def opf(self):
+        return self.xml("EPUB/content.opf")
+
+    def chapters(self) -> dict[str, etree._Element]:
+        return {
+            name: etree.fromstring(data)
+            for name, data in self.entries.items()
+            if name.endswith(".xhtml")
+        }
+
+
+def build(vault: Path, out: Path) -> Built:
+    config = load_config(vault)
+    report = Report()
+    model = read_vault(vault, config, report)
+    paths = render(model, config, out, report)
+    assert paths == [out / "guide.epub"]
+    return Built(paths[0], model, config, report)
+
+
+@pytest.fixture(scope="module")
+def sample_book(tmp_path_factory) -> Built:
+    """The MuseumXTD sample's EPUB, built once for the tests that only read it."""
+    if not SAMPLE_VAULT.is_dir():
+        pytest.skip(f"the MuseumXTD sample vault is not here ({SAMPLE_VAULT})")
+    root = tmp_path_factory.mktemp("sample")
+    vault = root / "museumxtd-sample"
+    shutil.copytree(SAMPLE_VAULT, vault, symlinks=True)
+    for path in [vault, *vault.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    (vault / "xtdpublish.toml").write_text(SAMPLE_CONFIG, encoding="utf-8")
+    return build(vault, root / "out")
+
+
+@pytest.fixture(scope="module")
+def seed_book(tmp_path_factory) -> Built:
+    return build(Path(__file__).resolve().parents[1] / "content", tmp_path_factory.mktemp("seed"))
+
+
+# --- EPUBCheck ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_epubcheck_passes_the_seed_vault(seed_book):
+    assert problems(run_epubcheck(seed_book.path)) == []
+
+
+@pytest.mark.slow
+def test_epubcheck_passes_the_sample_vault(sample_book):
+    assert problems(run_epubcheck(sample_book.path)) == []
+
+
+# --- structure ---------------------------------------------------------------------------
+
+
+def nav_tree(book: Built) -> list[tuple[str, list]]:
+    """The nav document's table of contents as (fragment, children), in order."""
+    nav = book.xml("EPUB/nav.xhtml")
+    toc = nav.find(".//x:nav[@epub:type='toc']/x:ol", NS)
+
+    def items(ol) -> list[tuple[str, list]]:
+        out = []
+        for li in ol.findall("x:li", NS):
+            href = li.find("x:a", NS).get("href")
+            child = li.find("x:ol", NS)
+            out.append((href.partition("#")[2], items(child) if child is not None else []))
+        return out
+
+    return items(toc)
+
+
+def expected_tree(model: Model) -> list[tuple[str, list]]:
+    """What the nav must be: the navigation tree, every note once, the unlisted in an appendix.
+
+    Folders (a branch with no note) are written "FOLDER": the EPUB names them part-N/folder-N.
+    """
+    published = {note.id for note in model.notes}
+    placed: set[str] = set()
+
+    def tree(node):
+        note = node.note if node.note in published and node.note not in placed else None
+        if note:
+            placed.add(note)
+        children = [t for child in node.children if (t := tree(child))]
+        if note:
+            return (f"n-{note}", children)
+        return ("FOLDER", children) if children else None
+
+    out = []
+    if model.nav.note in published:
+        placed.add(model.nav.note)
+        out.append((f"n-{model.nav.note}", []))
+    unlisted = []
+    for child in model.nav.children:
+        if child.kind == "unlisted":
+            unlisted.extend(child.children)
+        elif (t := tree(child)) is not None:
+            out.append(t)
+    appendix = [t for node in unlisted if (t := tree(node))]
+    appendix += [(f"n-{note.id}", []) for note in model.notes if note.id not in placed]
+    if appendix:
+        out.append(("appendix", appendix))
+    return out
+
+
+def folders_named(tree):
+    return [
+        ("FOLDER" if re.fullmatch(r"(part|folder)-\d+", anchor) else anchor, folders_named(children))
+        for anchor, children in tree
+    ]
+
+
+def flatten(tree):
+    for anchor, children in tree:
+        yield anchor
+        yield from flatten(children)
+
+
+@pytest.mark.parametrize("book_name", ["seed_book", "sample_book"])
+def test_nav_mirrors_the_navigation_tree(book_name, request):
+    book = request.getfixturevalue(book_name)
+    actual = folders_named(nav_tree(book))
+    assert actual == expected_tree(book.model)
+    notes = [anchor for anchor in flatten(actual) if anchor.startswith("n-")]
+    assert sorted(notes) == sorted(f"n-{note.id}" for note in book.model.notes)  # each note once
+
+
+def test_sample_nav_has_parts_notes_and_sub_notes(sample_book):
+    tree = nav_tree(sample_book)
+    depth = lambda t: 1 + max((depth(c) for _, c in t), default=0) if t else 0  # noqa: E731
+    assert depth(tree) >= 3  # parts → notes → sub-notes
+    assert tree[-1][0] == "appendix" and tree[-1][1]
+
+
+@pytest.mark.parametrize("book_name", ["seed_book", "sample_book"])
+def test_every_internal_link_and_image_reaches_an_existing_file_and_id(book_name, request):
+    book = request.getfixturevalue(book_name)
+    chapters = book.chapters()
+    ids = {name: {el.get("id") for el in root.iter() if el.get("id")} for name, root in chapters.items()}
+    internal = 0
+    for name, root in chapters.items():
+        folder = PurePosixPath(name).parent
+        for anchor in root.iterfind(".//x:a[@href]", NS):
+            href = anchor.get("href")
+            if href.startswith(EXTERNAL):
+                continue
+            file, _, fragment = href.partition("#")
+            target = str(PurePosixPath(folder, file)) if file else name
+            target = _normalize(target)
+            assert target in book.entries, f"{name}: link {href} to a missing file"
+            if fragment:
+                assert fragment in ids[target], f"{name}: link {href} to a missing id"
+            internal += name.startswith("EPUB/text/ch")
+        for image in root.iterfind(".//x:img", NS):
+            target = _normalize(str(PurePosixPath(folder, image.get("src"))))
+            assert target in book.entries, f"{name}: image {image.get('src')} is not in the book"
+            assert image.get("alt", "").strip(), f"{name}: an image without alt text"
+    assert internal > 3  # the notes do link to each other: the check above was exercised
+
+
+def _normalize(path: str) -> str:
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part == "..":
+            parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts)
+
+
+def test_no_link_leaves_the_book_for_a_file_or_a_note_url(sample_book):
+    for name, root in sample_book.chapters().items():
+        for anchor in root.iterfind(".//x:a[@href]", NS):
+            href = anchor.get("href")
+            assert not href.startswith(("xtd:", "data:", "file:")), (name, href)
+            if not href.startswith(EXTERNAL):
+                assert not re.search(r"\.md($|#)", href), (name, href)
+
+
+def test_each_note_is_a_chapter_file(sample_book):
+    spine_files = [
+        name for name in sample_book.entries if re.fullmatch(r"EPUB/text/ch\d+\.xhtml", name)
+    ]
+    # Every note, part, folder, the appendix and the colophon: one file each.
+    assert len(spine_files) == len(list(flatten(nav_tree(sample_book)))) + 1
+
+
+# --- metadata ----------------------------------------------------------------------------
+
+
+def test_package_metadata(sample_book):
+    opf = sample_book.opf
+    meta = lambda prop: [m.text for m in opf.iterfind(f".//opf:meta[@property='{prop}']", NS)]  # noqa: E731
+    assert [e.text for e in opf.iterfind(".//dc:language", NS)] == [sample_book.config.site.language]
+    assert [e.text for e in opf.iterfind(".//dc:title", NS)] == [
+        sample_book.config.site.title, sample_book.config.site.subtitle,
+    ]
+    assert [e.text for e in opf.iterfind(".//dc:creator", NS)] == [sample_book.config.site.author]
+    newest = max(note.updated for note in sample_book.model.notes)
+    assert meta("dcterms:modified") == [newest.strftime("%Y-%m-%dT%H:%M:%SZ")]
+    assert [e.text for e in opf.iterfind(".//dc:date", NS)] == [newest.strftime("%Y-%m-%d")]
+    assert set(meta("schema:accessMode")) == {"textual", "visual"}
+    assert meta("schema:accessModeSufficient") == ["textual"]
+    assert "alternativeText" in meta("schema:accessibilityFeature")
+    assert meta("schema:accessibilityHazard") == ["none"]
+    assert meta("schema:accessibilitySummary")[0].strip()
+    identifier = opf.find(".//dc:identifier", NS).text
+    assert re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", identifier)
+
+
+def test_cover_is_declared_and_first_in_the_spine(sample_book):
+    opf = sample_book.opf
+    cover = opf.find(".//opf:item[@properties='cover-image']", NS)
+    assert cover is not None and f"EPUB/{cover.get('href')}" in sample_book.entries
+    first = opf.find(".//opf:spine/opf:itemref", NS).get("idref")
+    page = opf.find(f".//opf:item[@id='{first}']", NS).get("href")
+    assert b"cover" in sample_book.entries[f"EPUB/{page}"]
+    svg = etree.fromstring(sample_book.entries[f"EPUB/{cover.get('href')}"])
+    assert "MuseumXTD" in "".join(svg.itertext())
+
+
+def test_theme_css_is_the_books_stylesheet(sample_book):
+    css = (Path(__file__).resolve().parents[1] / "themes/default/epub.css").read_bytes()
+    assert sample_book.entries["EPUB/styles/stylesheet1.css"] == css
+
+
+def test_two_builds_are_byte_identical_with_the_same_identifier(seed_vault, tmp_path):
+    first = build(seed_vault, tmp_path / "one")
+    second = build(seed_vault, tmp_path / "two")
+    assert first.path.read_bytes() == second.path.read_bytes()
+    ident = lambda b: b.opf.find(".//dc:identifier", NS).text  # noqa: E731
+    assert ident(first) == ident(second)
+    with zipfile.ZipFile(first.path) as book:
+        infos = book.infolist()
+    assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
+
+
+def test_source_date_epoch_sets_the_modification_date(seed_vault, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    book = build(seed_vault, tmp_path)
+    modified = [m.text for m in book.opf.iterfind(".//opf:meta[@property='dcterms:modified']", NS)]
+    assert modified == ["2023-11-14T22:13:20Z"]
+    with zipfile.ZipFile(book.path) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+
+
+def test_language_comes_from_the_config_whatever_the_locale(make_vault, tmp_path, monkeypatch):
+    monkeypatch.setenv("LANG", "C")
+    monkeypatch.setenv("LC_ALL", "C")
+    vault = make_vault({
+        "xtdpublish.toml": '[site]\ntitle = "Leitfaden"\nlanguage = "de-CH"\n',
+        "a.md": "# A\n\nText.\n",
+    })
+    book = build(vault, tmp_path / "out")
+    assert [e.text for e in book.opf.iterfind(".//dc:language", NS)] == ["de-CH"]
+
+
+def test_cover_image_from_the_config(make_vault, tmp_path):
+    png = (Path(__file__).resolve().parents[1] / "content").glob("*.png")
+    image = next(iter(png), None)
+    data = image.read_bytes() if image else _tiny_png()
+    vault = make_vault({
+        "xtdpublish.toml": '[site]\ntitle = "T"\n[guide]\ncover = "art/cover.png"\n',
+        "a.md": "# A\n\nText.\n",
+        "art/cover.png": data,
+    })
+    book = build(vault, tmp_path / "out")
+    cover = book.opf.find(".//opf:item[@properties='cover-image']", NS)
+    assert cover.get("media-type") == "image/png"
+    assert book.entries[f"EPUB/{cover.get('href')}"] == data
+
+
+def _tiny_png() -> bytes:
+    import base64
+
+    return base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    )
+
+
+# --- a hostile vault: raw HTML, files outside the vault, links to nowhere ------------------
+
+CANARY_PNG = b"CANARY-PNG-outside-the-vault-5d1c"
+CANARY_TXT = b"CANARY-TXT-outside-the-vault-9e42"
+LOGO = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20" viewBox="0 0 20 20">'
+    "<title>LEGIT-LOGO-7b1</title><circle cx='10' cy='10' r='8' fill='#1f3a4d'/></svg>"
+)
+
+
+@pytest.fixture
+def hostile_book(tmp_path, make_vault) -> Built:
+    (tmp_path / "outer").mkdir()
+    (tmp_path / "outer" / "canary.png").write_bytes(CANARY_PNG)
+    (tmp_path / "canary.txt").write_bytes(CANARY_TXT)
+    vault = make_vault({
+        "xtdpublish.toml": '[site]\ntitle = "Hostile"\nlanguage = "fr"\n',
+        "a.md": """\
+            # Alpha
+
+            Raw <img src="../canary.png"> and ![x](../../canary.txt) and <img src="/etc/hostname">.
+
+            An unclosed <img src="logo.svg" alt="Logo"> and a <br> break, <font color="red">rouge</font>.
+
+            ![[logo.svg]]
+
+            <iframe width="560" height="315" src="https://www.youtube.com/embed/abc123" title="Ma conférence"></iframe>
+
+            <video src="https://example.com/v.mp4" controls></video>
+
+            <form action="https://example.com"><input name="q"></form>
+
+            See [[b#Deux]], [[Nowhere at all]] and [the site](https://example.org/).
+            """,
+        "b.md": """\
+            # Beta
+
+            ## Un
+
+            Text.
+
+            ## Deux
+
+            Back to [[Alpha]].
+            """,
+        "logo.svg": LOGO,
+    }, name="outer/vault")
+    (vault / "leak.png").symlink_to(tmp_path / "outer" / "canary.png")
+    (vault / "c.md").write_text("# Gamma\n\n![[leak.png]]\n", encoding="utf-8")
+    return build(vault, tmp_path / "out")
+
+
+def test_nothing_from_outside_the_vault_is_in_the_book(hostile_book):
+    entries = hostile_book.entries
+    for name, data in entries.items():
+        assert CANARY_PNG not in data and CANARY_TXT not in data, f"{name} holds a file from outside the vault"
+        assert b"canary" not in data.lower() or name.endswith(".xhtml"), name
+    hostname = Path("/etc/hostname")
+    if hostname.is_file() and len(hostname.read_bytes().strip()) > 6:
+        assert not any(hostname.read_bytes().strip() in data for data in entries.values())
+    media = [data for name, data in entries.items() if name.startswith("EPUB/media/")]
+    assert any(b"LEGIT-LOGO-7b1" in data for data in media)  # the vault's own image made it in
+
+
+@pytest.mark.slow
+def test_hostile_vault_passes_epubcheck(hostile_book):
+    assert problems(run_epubcheck(hostile_book.path)) == []
+
+
+def test_raw_html_is_cleaned_and_reported(hostile_book):
+    alpha = next(root for root in hostile_book.chapters().values()
+                 if root.find(".//x:section[@id='n-a']", NS) is not None)
+    text = "".join(alpha.itertext())
+    assert "rouge" in text and "Nowhere at all" in text
+    assert alpha.find(".//x:video", NS) is None and alpha.find(".//x:form", NS) is None
+    assert alpha.find(".//x:iframe", NS) is None
+    video = alpha.find(".//x:div[@class='video']//x:a", NS)
+    assert video.get("href") == "https://www.youtube.com/watch?v=abc123"
+    assert video.text == "Ma conférence"
+    hrefs = [a.get("href") for a in alpha.iterfind(".//x:a", NS)]
+    assert "https://example.org/" in hrefs
+    beta = [h for h in hrefs if h.endswith("#n-b--deux")]
+    assert beta and not any("Nowhere" in (a.text or "") for a in alpha.iterfind(".//x:a", NS))
+    codes = {(d.path, d.code) for d in hostile_book.report.diagnostics}
+    assert ("a.md", "epub.html") in codes
+    messages = " ".join(d.message for d in hostile_book.report.diagnostics if d.code == "epub.html")
+    assert "<video>" in messages and "<form>" in messages
+
+
+def test_vault_images_never_read_outside_the_vault(tmp_path):
+    """The EPUB's own guard, below the reader's: a path or symlink that leaves the vault gives nothing."""
+    from xtdpublish.model import Asset, NavNode, Site
+    from xtdpublish.render.epub import VaultImages
+
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (tmp_path / "canary.png").write_bytes(CANARY_PNG)
+    (vault / "logo.svg").write_text(LOGO, encoding="utf-8")
+    (vault / "leak.png").symlink_to(tmp_path / "canary.png")
+    (vault / "notes.pdf").write_bytes(b"%PDF-1.4")
+    assets = tuple(Asset(p, t, 1) for p, t in (
+        ("logo.svg", "image/svg+xml"), ("leak.png", "image/png"), ("../canary.png", "image/png"),
+        ("notes.pdf", "application/pdf"),
+    ))
+    site = Site("T", "", "", "en", None, "{base_url}/{path}/")
+    images = VaultImages(Model(site, (), NavNode("T", kind="root"), (), assets, (), vault))
+    assert images.src("logo.svg").startswith("data:image/svg+xml;base64,")
+    assert images.src("leak.png") is None
+    assert images.src("../canary.png") is None
+    assert images.src("notes.pdf") is None  # not an image: a data: link would not open in a reader
+    assert images.alt(images.src("logo.svg")) == "logo"
