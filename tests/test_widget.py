@@ -142,6 +142,44 @@ def test_widget_shows_newest_items_in_order_and_escapes_everything(tmp_path):
     assert find(container, ".xtd-feed-title")[0].text_content() == "MuseumXTD <b>resources</b>"
 
 
+def test_widget_shows_a_feed_built_by_xtdpublish(make_vault, tmp_path):
+    """The real JSON Feed renderer's output, hostile title included, in the widget."""
+    from xtdpublish.build import build
+    from xtdpublish.config import load_config
+
+    quoted = HOSTILE_TITLE.replace("'", "''")
+    vault = make_vault({
+        "xtdpublish.toml": '[site]\ntitle = "Site"\nlanguage = "fr"\n'
+                           'base_url = "https://www.example.org"\n[feeds]\ntags = ["ressource"]\n',
+        "old.md": "---\ntitle: Ancienne\ntags: ressource\ndate: 2021-01-05\n---\nTexte ancien.\n",
+        "hostile.md": f"---\ntitle: '{quoted}'\ntags: ressource\ndate: 2023-03-01\n---\n"
+                      "<script>document.title='pwned'</script> Texte du milieu.\n",
+        "new.md": "---\ntitle: Nouvelle < 2025 & co\ntags: [ressource]\ndate: 2024-06-30\n---\nTexte récent.\n",
+        "other.md": "---\ntitle: Pas une ressource\ndate: 2025-01-01\n---\nx\n",
+    })
+    out = tmp_path / "out"
+    result = build(vault, load_config(vault), out, ["json"])
+    assert result.exit_code() == 0, result.report.sorted()
+    site = widget_page(tmp_path, (out / "feed.json").read_bytes())
+    base, server = serve(site)
+    try:
+        dom = dump_dom(f"{base}/index.html")
+    finally:
+        server.shutdown()
+    items = shown_items(dom)
+    feed = json.loads((out / "feed.json").read_text(encoding="utf-8"))
+    # the feed's items, newest first, exactly as the feed says them (the renderer may strip
+    # markup from titles: whatever it wrote is shown as text)
+    assert [i["title"] for i in items] == [i["title"] for i in feed["items"]]
+    assert [i["href"] for i in items] == [
+        "https://www.example.org/new/", "https://www.example.org/hostile/",
+        "https://www.example.org/old/"]
+    assert items[0]["title"] == "Nouvelle < 2025 & co"
+    assert items[2]["title"] == "Ancienne"
+    assert dom.findtext(".//title") == "Partner widget: newest resources"
+    assert not widget(dom).xpath(".//img | .//script")
+
+
 def test_widget_limits_the_number_of_items(tmp_path):
     feed = dict(HAND_WRITTEN_FEED, items=[
         {"id": str(n), "url": f"https://example.org/{n}", "title": f"Item {n}",
