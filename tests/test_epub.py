@@ -147,6 +147,8 @@ def expected_tree(model: Model) -> list[tuple[str, list]]:
     appendix += [(f"n-{note.id}", []) for note in model.notes if note.id not in placed]
     if appendix:
         out.append(("appendix", appendix))
+    if any(note.tags for note in model.notes):
+        out.append(("tag-index", []))
     return out
 
 
@@ -176,7 +178,7 @@ def test_sample_nav_has_parts_notes_and_sub_notes(sample_book):
     tree = nav_tree(sample_book)
     depth = lambda t: 1 + max((depth(c) for _, c in t), default=0) if t else 0  # noqa: E731
     assert depth(tree) >= 3  # parts → notes → sub-notes
-    assert tree[-1][0] == "appendix" and tree[-1][1]
+    assert [anchor for anchor, _ in tree[-2:]] == ["appendix", "tag-index"] and tree[-2][1]
 
 
 @pytest.mark.parametrize("book_name", ["seed_book", "sample_book"])

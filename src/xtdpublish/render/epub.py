@@ -47,6 +47,7 @@ EPUB_TYPES = {"introduction": "introduction", "part": "part", "appendix": "appen
 WORDS = {
     "fr": {
         "cover": "Couverture", "colophon": "Colophon", "introduction": "Introduction", "video": "Vidéo : {url}",
+        "tag_index": "Index des thèmes",
         "cover_alt": "Couverture : {title}", "notes": "{n} notes", "version": "Version du {date}",
         "skipped": "{n} notes du coffre ne sont pas publiées et ne figurent pas dans ce livre.",
         "online": "En ligne :", "identifier": "Identifiant :", "made": "Livre produit avec xtdpublish et pandoc.",
@@ -59,6 +60,7 @@ WORDS = {
     },
     "en": {
         "cover": "Cover", "colophon": "Colophon", "introduction": "Introduction", "video": "Video: {url}",
+        "tag_index": "Index of topics",
         "cover_alt": "Cover: {title}", "notes": "{n} notes", "version": "Version of {date}",
         "skipped": "{n} notes of the vault are not published and are not in this book.",
         "online": "Online:", "identifier": "Identifier:", "made": "Book made with xtdpublish and pandoc.",
