@@ -31,6 +31,15 @@ STEP_LABELS = {
 }
 
 
+# One lock for every write to the terminal. The pipeline forks a process for the PDF while
+# the ticker may be drawing; holding this lock across the fork means the child never inherits
+# a stream locked halfway through a write.
+_DRAWING = threading.Lock()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_DRAWING.acquire, after_in_parent=_DRAWING.release,
+                        after_in_child=_DRAWING.release)
+
+
 class Steps:
     """The calls the pipeline makes as it goes; this one ignores them."""
 
@@ -68,7 +77,7 @@ class Progress(Steps):
         self.color = auto_color if color is None else color
         self.started = time.monotonic()
         self._active: dict[str, float] = {}  # step name → start time
-        self._lock = threading.Lock()
+        self._lock = _DRAWING
         self._ticker: threading.Thread | None = None
         self._stop = threading.Event()
         self.notes = 0
