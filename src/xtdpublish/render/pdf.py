@@ -156,6 +156,7 @@ def _environment(theme: Path, language: str) -> jinja2.Environment:
         trim_blocks=False,
     )
     env.filters["typeset"] = lambda text: typeset(str(text), language)
+    env.globals["language"] = language
     return env
 
 

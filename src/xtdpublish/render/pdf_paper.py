@@ -29,12 +29,17 @@ CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
 class Prepared:
     html: str
     sources: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # URL -> (note path, line)
+    lines: dict[tuple[str, str], int] = field(default_factory=dict)  # (note path, URL) -> line
     diagnostics: list[tuple[str, int | None, str, str]] = field(default_factory=list)
 
 
 def prepare(document: str, model: Model) -> Prepared:
     root = html.document_fromstring(document)
-    prepared = Prepared("", _asset_lines(model))
+    lines = _asset_lines(model)
+    sources = {}
+    for (path, url), line in lines.items():
+        sources.setdefault(url, (path, line))
+    prepared = Prepared("", sources, lines)
     ids = {element.get("id") for element in root.iter() if isinstance(element.tag, str) and element.get("id")}
     for picture in list(root.iter("picture")):
         _flatten_picture(picture)
@@ -64,6 +69,8 @@ def report_log(records: list[logging.LogRecord], prepared: Prepared, report: Rep
             report.warning(path, line, code, message)
     for record in records:
         message = record.getMessage().strip()
+        if "no required alt" in message:
+            continue  # already reported by prepare, as pdf.alt, with advice
         path, line = _source_of(message, prepared.sources)
         resource = "load" in message.lower() or "url" in message.lower()
         code = "pdf.resource" if resource else "pdf.layout"
@@ -82,15 +89,15 @@ def _source_of(message: str, sources: dict[str, tuple[str, int | None]]) -> tupl
     return "guide", None
 
 
-def _asset_lines(model: Model) -> dict[str, tuple[str, int | None]]:
+def _asset_lines(model: Model) -> dict[tuple[str, str], int]:
     """The URL each asset link becomes, and the note line that wrote it."""
-    sources = {}
+    lines = {}
     for note in model.notes:
         for link in note.links:
             if link.asset:
                 url = (model.root / link.asset).resolve().as_uri()
-                sources.setdefault(url, (note.path, link.line))
-    return sources
+                lines.setdefault((note.path, url), link.line)
+    return lines
 
 
 def _note_path(element) -> str | None:
@@ -204,15 +211,14 @@ def _paper_image(image, note: str | None, prepared: Prepared) -> None:
     if note is None:
         return
     prepared.sources.setdefault(src, (note, None))
+    line = prepared.lines.get((note, src))
     if src.lower().startswith(("http://", "https://", "//")):
-        where = prepared.sources.get(src, (note, None))
-        prepared.diagnostics.append((note, where[1], "pdf.remote-image",
+        prepared.diagnostics.append((note, line, "pdf.remote-image",
                                      f"image {src} is on the web and is not printed: "
                                      "copy it into the vault and link the copy"))
         _replace_by_alt(image)
         return
-    if image.get("alt") is None:
-        line = prepared.sources.get(src, (note, None))[1]
+    if not (image.get("alt") or "").strip():
         prepared.diagnostics.append((note, line, "pdf.alt",
                                      f"image {unquote(src.rsplit('/', 1)[-1])} has no alt text: "
                                      "describe it for readers who cannot see it"))

@@ -1,0 +1,388 @@
+"""The printed guide, read back from the PDF with pypdf: outline, text, links, page numbers,
+metadata, tags; and what WeasyPrint may read while it lays the book out."""
+
+from __future__ import annotations
+
+import re
+import socket
+import unicodedata
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from xtdpublish.config import load_config
+from xtdpublish.report import Report
+from xtdpublish.render import pdf as pdf_renderer
+from xtdpublish.render.body import anchor_id
+from xtdpublish.render.guide import typeset
+from xtdpublish.render.pdf_fetcher import ConfinedFetcher, RefusedResource
+from xtdpublish.vault.reader import read_vault
+
+FRONT_MATTER = ["À propos de ce guide", "Table des matières"]
+SAMPLE_PARTS = [
+    "Comprendre la transformation numérique",
+    "Gérer son environnement numérique",
+    "Gérer ses collections",
+    "Concevoir l'expérience visiteur",
+]
+
+
+def build_pdf(vault: Path, out: Path):
+    config = load_config(vault)
+    report = Report()
+    model = read_vault(vault, config, report)
+    paths = pdf_renderer.render(model, config, out, report)
+    return model, report, PdfReader(paths[0]), paths[0]
+
+
+def plain(text: str) -> str:
+    """Text as compared: NFC, every kind of space made one space."""
+    text = unicodedata.normalize("NFC", text).replace("\u00ad", "")
+    return " ".join(re.sub(r"[\s\u00a0\u202f]+", " ", text).split())
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"[\s\u00a0\u202f\u2010\u00ad-]+", "", unicodedata.normalize("NFC", text))
+
+
+def outline_tree(reader: PdfReader, items=None):
+    items = reader.outline if items is None else items
+    tree, last = [], None
+    for item in items:
+        if isinstance(item, list):
+            tree[-1] = (last, outline_tree(reader, item))
+        else:
+            last = plain(item.title)
+            tree.append((last, []))
+    return tree
+
+
+def expected_outline(model):
+    """The outline the navigation tree asks for, computed from the model itself."""
+    from xtdpublish.render.guide import build_guide
+
+    guide = build_guide(model, pdf_renderer.paper_policy(model, pdf_renderer._environment(
+        pdf_renderer.find_theme(model.root, load_config(model.root)), model.site.language)))
+
+    def tree(sections):
+        return [(plain(s.title), tree(s.children)) for s in sections]
+
+    return [(title, []) for title in FRONT_MATTER] + tree(guide.sections) + [("Index des étiquettes", [])]
+
+
+def nav_titles(model, node, depth=0):
+    """(depth, note id) of every published note the navigation reaches, in order."""
+    out = []
+    for child in node.children:
+        if child.kind == "unlisted":
+            continue
+        if child.note and model.get(child.note):
+            out.append(child.note)
+        out.extend(nav_titles(model, child, depth + 1))
+    return out
+
+
+def internal_links(reader: PdfReader):
+    """(page index, rect, destination page index) of every link to a named destination."""
+    destinations = {name: reader.get_destination_page_number(dest)
+                    for name, dest in reader.named_destinations.items()}
+    links = []
+    for index, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots", []) or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") != "/Link" or "/Dest" not in annotation:
+                continue
+            name = str(annotation["/Dest"])
+            assert name in destinations, f"page {index + 1}: link to a missing destination {name}"
+            links.append((index, [float(v) for v in annotation["/Rect"]], destinations[name]))
+    return links
+
+
+def uri_links(reader: PdfReader):
+    for page in reader.pages:
+        for annotation in page.get("/Annots", []) or []:
+            action = annotation.get_object().get("/A")
+            if action is not None and action.get("/S") == "/URI":
+                yield str(action["/URI"])
+
+
+def fragments(page) -> list[tuple[float, float, str]]:
+    """The page's text pieces with the position where each starts."""
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        found.append((x, y, text))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def text_in_rect(pieces, rect) -> str:
+    x1, y1, x2, y2 = rect
+    low, high = min(y1, y2) - 1, max(y1, y2) + 1
+    return "".join(t for x, y, t in pieces if x1 - 1 <= x <= x2 + 1 and low <= y <= high)
+
+
+def check_page_references(reader: PdfReader) -> int:
+    """Every « (p. N) » printed inside a link is the page its destination is on."""
+    checked = 0
+    cache: dict[int, list] = {}
+    for index, rect, target in internal_links(reader):
+        if index not in cache:
+            cache[index] = fragments(reader.pages[index])
+        text = plain(text_in_rect(cache[index], rect))
+        match = re.search(r"\(p\. ?(\d+)\)", text)
+        if match:
+            assert int(match.group(1)) == target + 1, f"page {index + 1}: {text!r} points at page {target + 1}"
+            checked += 1
+    return checked
+
+
+def check_toc_numbers(reader: PdfReader) -> int:
+    """The page numbers at the end of the table of contents' lines are the sections' pages."""
+    checked = 0
+    toc_pages = {i for i, page in enumerate(reader.pages[:8]) if "Table des matières" in page.extract_text()}
+    cache: dict[int, list] = {}
+    for index, rect, target in internal_links(reader):
+        if index not in toc_pages and index - 1 not in toc_pages:
+            continue
+        if index not in cache:
+            cache[index] = fragments(reader.pages[index])
+        text = plain(text_in_rect(cache[index], rect))
+        match = re.search(r"(\d+)$", text)
+        if match and "(p." not in text:
+            assert int(match.group(1)) == target + 1, f"contents, page {index + 1}: {text!r}"
+            checked += 1
+    return checked
+
+
+# ---------------------------------------------------------------- the seed vault
+
+@pytest.fixture(scope="module")
+def seed_pdf(tmp_path_factory):
+    from conftest import CONTENT
+
+    return build_pdf(CONTENT, tmp_path_factory.mktemp("seed-pdf"))
+
+
+def test_seed_outline_equals_the_navigation(seed_pdf):
+    model, _, reader, _ = seed_pdf
+    assert outline_tree(reader) == expected_outline(model)
+    titles = [t for t, _ in outline_tree(reader)]
+    language = model.site.language
+    assert [plain(typeset(model.note(i).title, language)) for i in nav_titles(model, model.nav)] == titles[2:-1]
+
+
+def test_seed_every_note_title_is_printed(seed_pdf):
+    model, _, reader, _ = seed_pdf
+    text = squeeze("".join(page.extract_text() for page in reader.pages))
+    for note in model.notes:
+        assert squeeze(note.title) in text, note.title
+
+
+def test_seed_page_references_are_the_pages_of_their_targets(seed_pdf):
+    _, _, reader, _ = seed_pdf
+    assert check_page_references(reader) >= 5  # the seeds link to each other, and « Apparaît dans »
+    assert check_toc_numbers(reader) >= 5
+
+
+def test_seed_no_file_link_and_metadata_and_tags(seed_pdf):
+    model, _, reader, path = seed_pdf
+    uris = list(uri_links(reader))
+    assert uris and all(u.startswith(("http://", "https://", "mailto:")) for u in uris), uris
+    assert b"file:" not in path.read_bytes()
+    assert reader.metadata.title.startswith("MuseumXTD")
+    assert reader.metadata.author == "MuseumXTD"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "fr"
+    assert "/StructTreeRoot" in root and bool(root["/MarkInfo"]["/Marked"])
+
+
+def test_seed_external_urls_are_printed_for_paper_readers(seed_pdf):
+    model, _, reader, _ = seed_pdf
+    text = squeeze("".join(page.extract_text() for page in reader.pages))
+    assert squeeze("pro.europeana.eu/post/sign-up-for-a-new-mooc") in text  # a link whose label hides its URL
+
+
+def test_seed_builds_are_reproducible(tmp_path, monkeypatch):
+    from conftest import CONTENT
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = build_pdf(CONTENT, tmp_path / "one")[3].read_bytes()
+    second = build_pdf(CONTENT, tmp_path / "two")[3].read_bytes()
+    assert first == second
+    meta = PdfReader(tmp_path / "one" / "guide.pdf").metadata
+    assert meta.creation_date.isoformat().startswith("2023-11-14T22:13:20")
+
+
+# ---------------------------------------------------------------- the MuseumXTD sample
+
+@pytest.fixture(scope="module")
+def sample_pdf(tmp_path_factory):
+    from conftest import SAMPLE_CONFIG, SAMPLE_VAULT
+
+    if not SAMPLE_VAULT.is_dir():
+        pytest.skip(f"the MuseumXTD sample vault is not here ({SAMPLE_VAULT})")
+    import shutil
+
+    vault = tmp_path_factory.mktemp("sample") / "museumxtd-sample"
+    shutil.copytree(SAMPLE_VAULT, vault, symlinks=True)
+    (vault / "xtdpublish.toml").write_text(SAMPLE_CONFIG, encoding="utf-8")
+    return build_pdf(vault, tmp_path_factory.mktemp("sample-pdf"))
+
+
+@pytest.mark.slow
+def test_sample_outline_has_the_four_parts_and_follows_the_navigation(sample_pdf):
+    model, _, reader, _ = sample_pdf
+    tree = outline_tree(reader)
+    assert tree == expected_outline(model)
+    top = [title for title, _ in tree]
+    assert [t for t in top if t in SAMPLE_PARTS] == SAMPLE_PARTS
+    assert "Annexe" in top
+    questions = dict(tree)["Gérer son environnement numérique"]
+    assert "Comment élaborer une stratégie numérique ?" in [t for t, _ in questions]
+
+
+@pytest.mark.slow
+def test_sample_every_published_note_is_in_the_text(sample_pdf):
+    model, _, reader, _ = sample_pdf
+    text = squeeze("".join(page.extract_text() for page in reader.pages))
+    missing = [note.title for note in model.notes if squeeze(note.title) not in text]
+    assert not missing
+
+
+@pytest.mark.slow
+def test_sample_links_and_page_numbers(sample_pdf):
+    _, _, reader, path = sample_pdf
+    assert check_page_references(reader) >= 100
+    assert check_toc_numbers(reader) >= 40
+    assert all(u.startswith(("http://", "https://", "mailto:", "tel:")) for u in uri_links(reader))
+    assert b"file:" not in path.read_bytes()
+
+
+@pytest.mark.slow
+def test_sample_videos_become_qr_blocks_and_images_are_embedded(sample_pdf):
+    model, report, reader, _ = sample_pdf
+    text = "".join(page.extract_text() for page in reader.pages)
+    iframes = sum(note.body_html.count("<iframe") for note in model.notes)
+    assert iframes > 0
+    assert text.count("Scannez pour regarder") == iframes
+    assert "youtube.com/watch?v=" in text
+    images = sum(len(page.images) for page in reader.pages)
+    assert images >= 5  # the partners' logos of « À propos » (PNG; SVGs are drawn, not images)
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "fr" and "/StructTreeRoot" in root
+    assert not [d for d in report.diagnostics if d.code == "pdf.note"]
+
+
+# ---------------------------------------------------------------- safety
+
+def test_hostile_note_reaches_no_network_and_nothing_outside(tmp_path, make_vault):
+    outside = tmp_path / "outside.svg"
+    outside.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40">'
+                       '<text x="0" y="30">SECRET-OUTSIDE</text></svg>', encoding="utf-8")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.setblocking(False)
+    port = listener.getsockname()[1]
+    vault = make_vault({
+        "hostile.md": f"""\
+            # Hostile
+
+            <img src="http://127.0.0.1:{port}/x.png" alt="distant">
+
+            <img src="/etc/passwd" alt="passwd">
+
+            ![dehors](../outside.svg)
+
+            <p style="background: url(http://127.0.0.1:{port}/bg.png)">fond</p>
+
+            <style>@import url(http://127.0.0.1:{port}/x.css);</style>
+
+            <img src="file://{outside}" alt="absolu">
+
+            <a href="../outside.svg">relatif</a> et [[Autre]]
+            """,
+        "Autre.md": "# Autre\n\nBonjour.\n",
+        "xtdpublish.toml": '[site]\ntitle = "T"\nlanguage = "fr"\n',
+    })
+    (vault / "lien.svg").symlink_to(outside)
+    (vault / "Autre.md").write_text("# Autre\n\n![symlink](lien.svg)\n", encoding="utf-8")
+    try:
+        model, report, reader, path = build_pdf(vault, tmp_path / "out")
+        with pytest.raises(BlockingIOError):
+            listener.accept()
+    finally:
+        listener.close()
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Hostile" in text and "SECRET-OUTSIDE" not in text
+    assert sum(len(page.images) for page in reader.pages) == 0
+    assert all(u.startswith(("http", "mailto")) for u in uri_links(reader))
+    assert b"file:" not in path.read_bytes()
+    codes = {(d.path, d.code) for d in report.diagnostics}
+    assert ("hostile.md", "pdf.remote-image") in codes
+    assert any(path == "hostile.md" and code == "pdf.resource" for path, code in codes)
+
+
+def test_confined_fetcher_refuses_network_dotdot_and_symlinks(tmp_path):
+    inside = tmp_path / "vault"
+    inside.mkdir()
+    (inside / "ok.css").write_text("p {}", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    (inside / "link.txt").symlink_to(tmp_path / "secret.txt")
+    fetcher = ConfinedFetcher([inside])
+    assert fetcher.fetch((inside / "ok.css").as_uri()).read() == b"p {}"
+    assert fetcher.fetch("data:text/plain,hi").read() == b"hi"
+    for url in ("http://127.0.0.1:9/x", "https://example.org/", "ftp://x/y",
+                (inside / "link.txt").as_uri(), inside.as_uri() + "/../secret.txt",
+                "file://otherhost" + str(inside / "ok.css")):
+        with pytest.raises(RefusedResource):
+            fetcher.fetch(url)
+
+
+def test_a_note_that_breaks_the_layout_is_replaced_and_the_rest_is_printed(tmp_path, make_vault, monkeypatch):
+    vault = make_vault({
+        "bad.md": "# Bad\n\nBOOM-MARKER\n",
+        "good.md": "# Good\n\nFine text.\n",
+        "xtdpublish.toml": '[site]\ntitle = "T"\nlanguage = "fr"\n',
+    })
+    real = pdf_renderer.HTML
+
+    def fragile(*args, string="", **kwargs):
+        if "BOOM-MARKER" in string:
+            raise RuntimeError("layout exploded")
+        return real(*args, string=string, **kwargs)
+
+    monkeypatch.setattr(pdf_renderer, "HTML", fragile)
+    model, report, reader, _ = build_pdf(vault, tmp_path / "out")
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Fine text." in text and "BOOM-MARKER" not in text
+    assert "n’a pas pu être mise en page" in text
+    assert [(d.path, d.code) for d in report.diagnostics if d.code == "pdf.note"] == [("bad.md", "pdf.note")]
+
+
+def test_the_previous_guide_survives_a_failed_build(tmp_path, make_vault, monkeypatch):
+    vault = make_vault({"a.md": "# A\n", "xtdpublish.toml": '[site]\ntitle = "T"\n'})
+    out = tmp_path / "out"
+    build_pdf(vault, out)
+    before = (out / "guide.pdf").read_bytes()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(pdf_renderer, "_weasyprint", broken)
+    with pytest.raises(RuntimeError):
+        build_pdf(vault, out)
+    assert (out / "guide.pdf").read_bytes() == before
+    assert [p.name for p in out.iterdir()] == ["guide.pdf"]
+
+
+def test_anchor_ids_match_the_outline_destinations(seed_pdf):
+    model, _, reader, _ = seed_pdf
+    names = set(reader.named_destinations)
+    for note in model.notes:
+        assert anchor_id(note.id) in names
