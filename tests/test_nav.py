@@ -166,3 +166,11 @@ def test_the_same_vault_gives_the_same_tree(read):
     second, _ = read(files, "two")
     assert first.nav == second.nav
     assert [n.nav_parent for n in first.notes] == [n.nav_parent for n in second.notes]
+
+
+def test_folder_tree_warns_about_a_missing_root():
+    report = Report()
+    nav = build_nav([NavItem("a", "a.md", "A")], "Home.md", "T", "en", report)
+    assert nav.tree.note is None
+    assert [(d.path, d.code) for d in report.diagnostics] == [("Home.md", "nav.root")]
+    assert [c.note for c in nav.tree.children] == ["a"]

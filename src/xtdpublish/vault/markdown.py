@@ -370,6 +370,13 @@ def _take_block_ids(tokens: list[Token]) -> list[str]:
         block_id = match.group(1)
         ids.append(block_id)
         holder = tokens[i - 1]
+        if not token.children and i >= 2 and tokens[i - 2].nesting == -1:
+            # "^id" alone under a table or a list names that block, as in Obsidian
+            opener = _opening(tokens, i - 2)
+            if opener is not None:
+                tokens[i - 1].hidden = tokens[i + 1].hidden = True
+                opener.attrSet("id", f"block-{block_id}")
+                continue
         if holder.hidden:  # a tight list item: the id goes on the <li>
             for k in range(i - 2, -1, -1):
                 if tokens[k].type == "list_item_open" and tokens[k].level == holder.level - 1:
@@ -377,6 +384,15 @@ def _take_block_ids(tokens: list[Token]) -> list[str]:
                     break
         holder.attrSet("id", f"block-{block_id}")
     return ids
+
+
+def _opening(tokens: list[Token], close: int) -> Token | None:
+    depth = 0
+    for k in range(close, -1, -1):
+        depth += tokens[k].nesting
+        if depth == 0:
+            return tokens[k]
+    return None
 
 
 def _unwrap_lone_embeds(tokens: list[Token]) -> None:

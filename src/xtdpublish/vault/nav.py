@@ -53,7 +53,7 @@ def build_nav(
     items = sorted(items, key=lambda item: item.path)
     if any(item.key is not None for item in items):
         return _from_keys(items, root_path, site_title, language, report)
-    return _from_folders(items, root_path, site_title)
+    return _from_folders(items, root_path, site_title, report)
 
 
 def _sort_key(item: NavItem, parent: NavItem | None):
@@ -204,8 +204,12 @@ def _root_item(items, by_key, key_of, parent_of, root_path, report) -> NavItem |
     return max(keyed, key=lambda i: (descendants[i.id], -len(i.path), [-ord(c) for c in i.path]))
 
 
-def _from_folders(items, root_path, site_title) -> Navigation:
+def _from_folders(items, root_path, site_title, report) -> Navigation:
     root = next((i for i in items if i.path == (root_path or "index.md")), None)
+    if root_path and root is None:
+        report.warning(root_path, None, "nav.root",
+                       f"guide.root {root_path!r} is not a published note; the guide has no "
+                       "root note")
     folders: dict[str, list[NavItem]] = defaultdict(list)
     for item in items:
         if root is not None and item.id == root.id:
