@@ -487,3 +487,13 @@ def test_tags_are_plain_text_in_every_feed(tmp_path):
     data = json.loads(files["feed.json"].read_text(encoding="utf-8"))
     assert data["items"][0]["tags"] == ["ressource", "ok"]
     assert "onerror" not in files["rss.xml"].read_text() + files["atom.xml"].read_text()
+
+
+def test_per_tag_feeds_of_a_tag_that_is_gone_are_removed(tmp_path):
+    out = tmp_path / "out"
+    render_all(model_of(note("A", tags=("ressource", "ancien"))), config_of(per_tag=True), out)
+    assert (out / "feeds" / "ancien.json").is_file() and (out / "feeds" / "ancien.xml").is_file()
+    (out / "feeds" / "notes.txt").write_text("not ours")
+    files = render_all(model_of(note("A", tags=("ressource",))), config_of(per_tag=True), out)
+    assert sorted(p.name for p in (out / "feeds").iterdir()) == ["notes.txt", "ressource.json", "ressource.xml"]
+    assert set(files) >= {"feeds/ressource.json", "feeds/ressource.xml"}

@@ -13,6 +13,7 @@ import uuid
 import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from ..config import Config, ConfigError
@@ -103,6 +104,14 @@ def tags_by_slug(model: Model) -> dict[str, str]:
         for tag in note.tags:
             found.setdefault(tag_slug(tag), tag.lstrip("#"))
     return dict(sorted(found.items()))
+
+
+def prune_tag_feeds(folder: Path, suffix: str, written: list[Path]) -> None:
+    """Remove the per-tag feeds of tags that are gone, so partners do not read a frozen feed."""
+    keep = set(written)
+    for path in folder.glob(f"*{suffix}") if folder.is_dir() else ():
+        if path not in keep and path.is_file():
+            path.unlink()
 
 
 class FeedBuilder:

@@ -13,7 +13,7 @@ from ..atomic import write_atomic
 from ..config import Config
 from ..model import Model
 from ..report import Report
-from .feeditems import Channel, FeedBuilder, FeedItem
+from .feeditems import Channel, FeedBuilder, FeedItem, prune_tag_feeds
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -24,6 +24,7 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
     if config.feeds.per_tag:
         for slug, channel in builder.tag_channels(".json"):
             written.append(write_atomic(out_dir / "feeds" / f"{slug}.json", feed_json(channel)))
+        prune_tag_feeds(out_dir / "feeds", ".json", written)
     return written
 
 

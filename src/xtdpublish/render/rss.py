@@ -19,7 +19,7 @@ from ..atomic import write_atomic
 from ..config import Config
 from ..model import Model
 from ..report import Report
-from .feeditems import Channel, FeedBuilder
+from .feeditems import Channel, FeedBuilder, prune_tag_feeds
 
 GENERATOR = "xtdpublish"
 
@@ -30,6 +30,7 @@ def render_rss(model: Model, config: Config, out_dir: Path, report: Report) -> l
     if config.feeds.per_tag:
         for slug, channel in builder.tag_channels(".xml"):
             written.append(write_atomic(out_dir / "feeds" / f"{slug}.xml", rss_bytes(channel)))
+        prune_tag_feeds(out_dir / "feeds", ".xml", written)
     return written
 
 
