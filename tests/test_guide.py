@@ -154,3 +154,12 @@ def test_a_body_that_breaks_is_kept_as_an_error_and_the_rest_is_built():
     assert "boom" in a.error and a.body == ""
     assert b.body == "<p>fine</p>" and not b.error
     assert [s.kind for s in guide.sections] == ["note", "note"]  # leaves are chapters, not parts
+
+
+def test_a_root_note_named_by_its_file_opens_the_book_as_introduction():
+    from dataclasses import replace as copy
+
+    root = copy(note("index", "index", "<p>Bienvenue</p>"), title_source="filename")
+    nav = NavNode("Site", "index", "root", (NavNode("A", "a"),))
+    guide = build_guide(model_of([root, note("a", "A")], nav), POLICY)
+    assert [(s.kind, s.title) for s in guide.sections] == [("introduction", "Introduction"), ("note", "A")]

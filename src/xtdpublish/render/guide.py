@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
@@ -27,6 +27,7 @@ NO_TYPOGRAPHY = {"code", "pre", "kbd", "samp", "var", "script", "style", "svg", 
 DROPPED_TAGS = ("style", "link", "script", "meta", "base", "noscript", "template")
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
+INTRODUCTION_TITLE = {"fr": "Introduction", "de": "Einleitung", "it": "Introduzione", "en": "Introduction"}
 APPENDIX_TITLE = {"fr": "Annexe", "de": "Anhang", "it": "Appendice", "en": "Appendix"}
 MONTHS = {
     "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
@@ -117,7 +118,11 @@ class _Builder:
         root_note = self.model.get(nav.note)
         if root_note is not None:
             self.placed.add(root_note.id)
-            out.append(self._section(root_note, "introduction", 1, ()))
+            introduction = self._section(root_note, "introduction", 1, ())
+            if root_note.title_source == "filename":  # "index" is no title for a book's opening
+                title = INTRODUCTION_TITLE.get(self.language.split("-")[0], INTRODUCTION_TITLE["en"])
+                introduction = replace(introduction, title=title)
+            out.append(introduction)
         part_number = 0
         unlisted: list[NavNode] = []
         for node in nav.children:
@@ -235,10 +240,7 @@ def _tag_index(notes: list[Section]) -> tuple[tuple[str, tuple[Section, ...]], .
         for tag in section.note.tags:
             by_tag.setdefault(tag, []).append(section)
     ordered = sorted(by_tag, key=lambda tag: (sort_key(tag), tag))
-    return tuple(
-        (tag, tuple(sorted(by_tag[tag], key=lambda s: (sort_key(s.title), s.anchor))))
-        for tag in ordered
-    )
+    return tuple((tag, tuple(by_tag[tag])) for tag in ordered)  # notes in book order: pages ascend
 
 
 def format_date(moment: datetime, language: str) -> str:

@@ -112,7 +112,7 @@ def _weasyprint(prepared: Prepared, model: Model, fetcher, report: Report) -> by
     with weasyprint_log() as records:
         document = HTML(
             string=prepared.html, base_url=model.root.resolve().as_uri() + "/", url_fetcher=fetcher
-        ).render()
+        ).render(presentational_hints=True)  # an image's width/height attributes
         pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
     report_log(records, prepared, report)
     return pdf
