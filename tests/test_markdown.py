@@ -346,3 +346,13 @@ def test_case_files(title, source, expected):
     report = Report()
     assert parse_markdown(source, 1, False, "case.md", report).html == expected
     assert report.diagnostics == []
+
+
+def test_javascript_links_keep_their_label_only_with_a_warning():
+    parsed, report = parse("a\n[click *me*](javascript:alert(1)) and [d](data:text/html,x)\n",
+                           first_line=4)
+    assert parsed.html == "<p>a\nclick <em>me</em> and d</p>\n"
+    assert parsed.refs == []
+    assert [(d.line, d.code) for d in report.diagnostics] == [(5, "link.unsafe"), (5, "link.unsafe")]
+    assert "a link to a javascript URL is never published" in report.diagnostics[0].message
+    assert "javascript:" not in report.diagnostics[0].message  # reports are outputs too

@@ -62,6 +62,7 @@ SPACED_LINK = re.compile(r"\[([^\[\]\n]*)\]\(([^()\n<>\"']*\s[^()\n<>\"']*)\)")
 HIGHLIGHT = re.compile(r"==(?=[^\s=])(.+?)(?<=[^\s=])==", re.S)
 CALLOUT = re.compile(r"^\[!([A-Za-z0-9_-]+)\]([-+]?)[ \t]*")
 BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$")
+REFUSED_LINK = re.compile(r"\[([^\[\]\n]*)\]\(\s*<?((?i:javascript|vbscript|data):)")
 SIZE = re.compile(r"^(\d+)(?:x(\d+))?$")
 HTML_TAG = re.compile(r"<[A-Za-z][^<>]*>")
 HTML_URL_ATTR = re.compile(
@@ -124,6 +125,7 @@ def _parser(breaks: bool) -> MarkdownIt:
     md.inline.ruler.after("backticks", "xtd_comment", _comment_inline)
     md.inline.ruler.before("link", "xtd_wikilink", _wikilink)
     md.inline.ruler.after("link", "xtd_spaced_link", _spaced_link)
+    md.inline.ruler.after("xtd_spaced_link", "xtd_refused_link", _refused_link)
     md.inline.ruler.before("emphasis", "xtd_highlight", _highlight)
     md.inline.add_terminator_char("=")
     return md
@@ -277,6 +279,33 @@ def _spaced_link(state: StateInline, silent: bool) -> bool:
         state.posMax = old_max
         state.push("link_close", "a", -1)
     state.pos = match.end()
+    return True
+
+
+def _refused_link(state: StateInline, silent: bool) -> bool:
+    """``[label](javascript:...)``: markdown-it refuses the URL and would print the whole
+    markup as text; keep the label alone and tell the editor."""
+    src = state.src
+    if src[state.pos] != "[":
+        return False
+    match = REFUSED_LINK.match(src, state.pos, state.posMax)
+    if not match:
+        return False
+    depth, end = 1, match.end()
+    while end < state.posMax and depth:
+        depth += {"(": 1, ")": -1}.get(src[end], 0)
+        end += 1
+    if depth:
+        return False
+    if not silent:
+        token = state.push("xtd_refused", "", 0)
+        token.hidden = True
+        token.content = src[match.start(2) : end - 1].strip()
+        old_max = state.posMax
+        state.pos, state.posMax = match.start(1), match.end(1)
+        state.md.inline.tokenize(state)
+        state.posMax = old_max
+    state.pos = end
     return True
 
 
@@ -454,6 +483,11 @@ class _RefWalk:
                 self._markdown_link(child, children, k, base)
             elif child.type == "image":
                 self._image(child, base)
+            elif child.type == "xtd_refused":
+                self.report.warning(
+                    self.path, self._line(base, child), "link.unsafe",
+                    f"a link to a {child.content.split(':')[0].lower()} URL is never "
+                    "published; only its label is printed (use a web, mail or vault link)")
             elif child.type == "html_inline":
                 child.content = self._html(child.content, base + child.meta.get("xtd_offset", 0)
                                            if child.meta else base)
