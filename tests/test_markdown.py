@@ -356,3 +356,9 @@ def test_javascript_links_keep_their_label_only_with_a_warning():
     assert [(d.line, d.code) for d in report.diagnostics] == [(5, "link.unsafe"), (5, "link.unsafe")]
     assert "a link to a javascript URL is never published" in report.diagnostics[0].message
     assert "javascript:" not in report.diagnostics[0].message  # reports are outputs too
+
+
+def test_html_entities_in_attributes_are_decoded_before_resolving():
+    parsed, _ = parse('<img src="a&amp;b%20c.png">\n')
+    assert [r.target_text for r in parsed.refs] == ["a&b c.png"]
+    assert parsed.html == '<img src="xtd:link/0">\n'

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from html import unescape as html_unescape
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -563,7 +564,7 @@ class _RefWalk:
         return f"{name}{eq}{quote}{new_value}{quote}"
 
     def _html_url(self, url: str, line: int, kind: str) -> str:
-        target = _local_target(url, same_note=False)
+        target = _local_target(html_unescape(url), same_note=False)  # src="a&amp;b.png"
         if target is None:
             return url
         path, fragment, _ = target
