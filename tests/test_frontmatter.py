@@ -264,3 +264,10 @@ def test_python_tags_are_refused_safely():
     assert front.meta["title"] == "T"
     assert isinstance(front.meta["x"], str)
     assert diags(report) == [(2, "warning", "frontmatter.recovered")]
+
+
+def test_a_failed_attempt_leaves_no_warnings_behind():
+    # composes (the duplicate is seen), then fails to construct: read key by key, warned once
+    front, report = split("---\na: 1\na: 2\nx: !!python/name:os.system\n---\n")
+    assert front.meta["a"] == 2
+    assert [c for _, _, c in diags(report)] == ["frontmatter.duplicate-key", "frontmatter.recovered"]

@@ -146,13 +146,11 @@ def parse_block(block: list[str], first_line: int, path: str, report: Report
     if not source.strip():
         return {}, {}
     try:
-        data, key_lines = _load_mapping(source, first_line, path, report, block)
+        return _load_mapping(source, first_line, path, report, block)
     except yaml.YAMLError as error:
-        first_error = error
+        first_error: Exception = error
     except (RecursionError, ValueError, TypeError, OverflowError) as error:
         first_error = error
-    else:
-        return data, key_lines
     if "\t" in source:
         try:
             data, key_lines = _load_mapping(_untab(source), first_line, path, report, block)
@@ -170,6 +168,15 @@ def parse_block(block: list[str], first_line: int, path: str, report: Report
 
 def _load_mapping(source: str, first_line: int, path: str, report: Report, block: list[str]
                   ) -> tuple[dict[str, Any], dict[str, int]]:
+    """One attempt at reading the block; its warnings count only if it succeeds."""
+    attempt = Report()
+    result = _load_mapping_once(source, first_line, path, attempt, block)
+    report.diagnostics.extend(attempt.diagnostics)
+    return result
+
+
+def _load_mapping_once(source: str, first_line: int, path: str, report: Report,
+                       block: list[str]) -> tuple[dict[str, Any], dict[str, int]]:
     loader = LOADER(source)
     try:
         node = loader.get_single_node()
