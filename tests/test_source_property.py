@@ -162,3 +162,37 @@ def test_property_parse_log_never_crashes(parts):
 def test_known_nasty_inputs(text):
     source = read_note(SourceFile("n.md", None, text, 0.0), CONFIG, None, Report())
     json.dumps(source.meta)
+
+
+@settings(FUZZ, max_examples=max(EXAMPLES // 3, 1))  # writes files: slower per example
+@given(st.dictionaries(
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/\\\x00"),
+            min_size=1, max_size=12).filter(lambda n: n not in (".", "..")).map(lambda n: n + ".md"),
+    st.one_of(st.binary(max_size=80), note_texts().map(lambda t: t.encode("utf-8", "surrogatepass"))),
+    max_size=5))
+def test_property_every_file_is_read_or_skipped(files):
+    import tempfile
+    import unicodedata
+    from pathlib import Path
+
+    from xtdpublish.config import VaultConfig
+    from xtdpublish.vault.files import scan_vault
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        written = set()
+        for name, data in files.items():
+            try:
+                (root / name).write_bytes(data)
+            except OSError:  # a name the file system refuses (too long, ...)
+                continue
+            written.add(unicodedata.normalize("NFC", name))
+        report = Report()
+        vault = scan_vault(root, VaultConfig(), report)
+        read = {n.path for n in vault.notes}
+        skipped = {s.path for s in report.skipped}
+        duplicates = {d.path for d in report.diagnostics if d.code == "file.duplicate"}
+        visible = {n for n in written if not n.startswith(".")}
+        assert read | skipped | duplicates == visible
+        for note in vault.notes:
+            read_note(note, CONFIG, None, Report())
