@@ -198,3 +198,29 @@ def test_parse_log_ignores_garbage():
     assert parse_log("") == {}
     assert parse_log("\x01nonsense\0\nM\0") == {}
     assert parse_log("\x01abc not-a-date\0\nM\0a.md\0") == {}
+
+
+def test_sample_vault_in_git_gets_git_dates(sample_vault):
+    from xtdpublish.config import load_config
+    from xtdpublish.vault.files import scan_vault
+    from xtdpublish.vault.source import read_note
+
+    run_git(sample_vault, "init", "-q")
+    run_git(sample_vault, "add", "-A")
+    run_git(sample_vault, "commit", "-q", "-m", "import", when="2022-01-10T09:00:00+01:00")
+    changed = sample_vault / "Notes" / "Comment élaborer une stratégie numérique.md"
+    changed.write_text(changed.read_text("utf-8") + "\nUne ligne de plus.\n", "utf-8")
+    run_git(sample_vault, "commit", "-q", "-am", "edit", when="2023-03-03T10:00:00+01:00")
+
+    config = load_config(sample_vault)
+    report = Report()
+    files = scan_vault(sample_vault, config.vault, report)
+    history = git_history(sample_vault, report)
+    assert not [d for d in report.diagnostics if d.code.startswith("git.")]
+    sources = {f.path: read_note(f, config, history.get(f.path), report) for f in files.notes}
+    assert len(sources) > 60
+    assert {s.date_source for s in sources.values()} == {"git"}
+    imported = at("2022-01-10T09:00:00+01:00")
+    assert all(s.published == imported for s in sources.values())
+    edited = sources["Notes/Comment élaborer une stratégie numérique.md"]
+    assert edited.updated == at("2023-03-03T10:00:00+01:00")
