@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
 
-from xtdpublish.config import Config, SiteConfig, VaultConfig
+from xtdpublish.config import Config, SiteConfig
 from xtdpublish.report import Report
 from xtdpublish.vault.files import SourceFile, scan_vault
 from xtdpublish.vault.metadata import NavEntry, choose_title, read_tags
