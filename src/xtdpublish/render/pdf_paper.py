@@ -128,7 +128,10 @@ def _paper_link(link, ids: set[str]) -> None:
 
 
 def _shown(href: str) -> str:
-    return href.split(":", 1)[1] if href.lower().startswith(("mailto:", "tel:")) else href
+    """What a reader types: the URL, or the bare address of a mailto:/tel: link."""
+    if href.lower().startswith(("mailto:", "tel:")):
+        return unquote(href.split(":", 1)[1].split("?", 1)[0])
+    return href
 
 
 def _link_notes(body) -> None:
