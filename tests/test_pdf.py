@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from lxml import html
 from pypdf import PdfReader
 
 from xtdpublish.config import load_config
@@ -386,3 +387,52 @@ def test_anchor_ids_match_the_outline_destinations(seed_pdf):
     names = set(reader.named_destinations)
     for note in model.notes:
         assert anchor_id(note.id) in names
+
+
+# ---------------------------------------------------------------- the HTML made fit for paper
+
+def test_prepare_links_pictures_and_images_for_paper():
+    from xtdpublish.model import Model, NavNode, Site
+    from xtdpublish.render.pdf_paper import prepare
+
+    model = Model(Site("T", "", "", "fr", None, "{base_url}/{path}/"), (), NavNode("T", kind="root"),
+                  (), (), (), Path("/vault"))
+    document = """<html><body><main><section data-source="a.md" id="n-a"><div class="note-body">
+      <p><a href="#n-a--gone">gone heading</a> <a href="#n-zz">nowhere</a> <a href="note.md">rel</a>
+         <a href="file:///etc/passwd">file</a> <a href="https://e.org/x">label</a>
+         <a href="https://e.org/y">https://e.org/y</a> <a href="mailto:a@b.ch?subject=Hi">écrire</a></p>
+      <picture><source type="image/avif" srcset="file:///vault/a.avif"><source srcset="file:///vault/s.png 1x, file:///vault/l.png 2x">
+        <img src="file:///vault/fallback.png" alt="Logo"></picture>
+      <img src="https://cdn.example/x.png" alt="remote"><img src="file:///vault/noalt.png">
+    </div></section></main></body></html>"""
+    prepared = prepare(document, model)
+    tree = html.document_fromstring(prepared.html)
+    hrefs = [a.get("href") for a in tree.iter("a")]
+    assert hrefs == ["#n-a", "https://e.org/x", "https://e.org/y", "mailto:a@b.ch?subject=Hi"]
+    assert "nowhere" in prepared.html and "rel" in prepared.html  # labels stay, links go
+    notes = [li.text for li in tree.find_class("link-notes")[0]]
+    assert notes == ["https://e.org/x", "a@b.ch"]  # the printed URL gets no second copy
+    images = [(img.get("src"), img.get("alt")) for img in tree.iter("img")]
+    assert images == [("file:///vault/l.png", "Logo"), ("file:///vault/noalt.png", "")]
+    assert not list(tree.iter("picture", "source"))
+    assert tree.find_class("missing-image")[0].text == "remote"
+    codes = sorted(code for _, _, code, _ in prepared.diagnostics)
+    assert codes == ["pdf.alt", "pdf.remote-image"]
+
+
+def test_links_to_headings_point_at_the_heading(tmp_path, make_vault):
+    vault = make_vault({
+        "A.md": "# A\n\nVoir [[B#Deuxième partie]] et [[Absente]].\n",
+        "B.md": "# B\n\n## Première partie\n\n" + "Texte.\n\n" * 60 + "## Deuxième partie\n\nFin.\n",
+        "xtdpublish.toml": '[site]\ntitle = "T"\nlanguage = "fr"\n',
+    })
+    model, report, reader, _ = build_pdf(vault, tmp_path / "out")
+    b = next(note for note in model.notes if note.title == "B")
+    heading = next(h for h in b.headings if h.text == "Deuxième partie")
+    links = internal_links(reader)
+    target = reader.get_destination_page_number(reader.named_destinations[anchor_id(b.id, heading.anchor)])
+    assert any(dest == target for _, _, dest in links)
+    assert target > reader.get_destination_page_number(reader.named_destinations[anchor_id(b.id)])
+    assert check_page_references(reader) >= 1
+    text = plain("".join(page.extract_text() for page in reader.pages))
+    assert "et Absente." in text  # a target not in the guide prints its label alone

@@ -11,11 +11,9 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from lxml import html
-from weasyprint.urls import iri_to_uri
-
 from ..model import Model
 from ..report import Report
 
@@ -84,9 +82,14 @@ def report_log(records: list[logging.LogRecord], prepared: Prepared, report: Rep
 
 def _source_of(message: str, sources: dict[str, tuple[str, int | None]]) -> tuple[str, int | None]:
     for url, where in sources.items():
-        if url in message or iri_to_uri(url) in message or unquote(url) in message:
+        if url in message or _as_uri(url) in message or unquote(url) in message:
             return where
     return "guide", None
+
+
+def _as_uri(url: str) -> str:
+    """The URL as WeasyPrint writes it in its messages (its iri_to_uri)."""
+    return quote(url.encode(), safe=b"/:?#[]@!$&'()*+,;=~%")
 
 
 def _asset_lines(model: Model) -> dict[tuple[str, str], int]:
@@ -185,7 +188,7 @@ def _flatten_picture(picture) -> None:
         image.set("src", best)
         image.attrib.pop("srcset", None)
     for source in list(picture.iter("source")):
-        source.getparent().remove(source)
+        source.drop_tag()  # libxml2 may have nested the <img> inside a <source>: keep it
     picture.drop_tag()
 
 
