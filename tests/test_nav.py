@@ -174,3 +174,10 @@ def test_folder_tree_warns_about_a_missing_root():
     assert nav.tree.note is None
     assert [(d.path, d.code) for d in report.diagnostics] == [("Home.md", "nav.root")]
     assert [c.note for c in nav.tree.children] == ["a"]
+
+
+def test_titles_sort_as_readers_expect_accents_beside_their_letter():
+    items = [NavItem(i, f"{i}.md", t) for i, t in
+             [("z", "Zèbre"), ("a2", "À propos"), ("e", "Écrire"), ("b", "Bases"), ("a1", "Abc")]]
+    nav = build_nav(items, None, "T", "fr", Report())
+    assert [c.title for c in nav.tree.children] == ["À propos", "Abc", "Bases", "Écrire", "Zèbre"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import posixpath
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -56,12 +57,19 @@ def build_nav(
     return _from_folders(items, root_path, site_title, report)
 
 
+def title_key(title: str) -> tuple[str, str]:
+    """Sort titles as a reader expects: "À propos" beside "A propos", not after "Z"."""
+    plain = unicodedata.normalize("NFKD", title)
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return plain.casefold(), title
+
+
 def _sort_key(item: NavItem, parent: NavItem | None):
     order = item.order if item.order is not None and math.isfinite(item.order) else math.inf
     position = math.inf
     if parent is not None and item.id in parent.links:
         position = parent.links.index(item.id)
-    return (order, position, item.title.casefold(), item.path)
+    return (order, position, title_key(item.title), item.path)
 
 
 def _from_keys(items, root_path, site_title, language, report) -> Navigation:
@@ -222,8 +230,9 @@ def _from_folders(items, root_path, site_title, report) -> Navigation:
             folder = posixpath.dirname(folder)
 
     def folder_node(folder: str) -> tuple[NavNode, ...]:
-        notes = sorted(folders.get(folder, ()), key=lambda i: (i.title.casefold(), i.path))
-        subfolders = sorted(f for f in all_folders if posixpath.dirname(f) == folder)
+        notes = sorted(folders.get(folder, ()), key=lambda i: (title_key(i.title), i.path))
+        subfolders = sorted((f for f in all_folders if posixpath.dirname(f) == folder),
+                            key=lambda f: (title_key(posixpath.basename(f)), f))
         return tuple(NavNode(title=i.title, note=i.id) for i in notes) + tuple(
             NavNode(title=posixpath.basename(f), kind="folder", children=folder_node(f))
             for f in subfolders
