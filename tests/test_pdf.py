@@ -436,3 +436,23 @@ def test_links_to_headings_point_at_the_heading(tmp_path, make_vault):
     assert check_page_references(reader) >= 1
     text = plain("".join(page.extract_text() for page in reader.pages))
     assert "et Absente." in text  # a target not in the guide prints its label alone
+
+
+def test_site_logo_is_on_the_cover_and_only_from_inside_the_vault(tmp_path, make_vault):
+    import io
+
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (40, 20), "red").save(png, format="PNG")
+    (tmp_path / "outside.png").write_bytes(png.getvalue())
+    config = '[site]\ntitle = "T"\nlanguage = "fr"\nlogo = "{}"\n'
+    vault = make_vault({"a.md": "# A\n", "images/logo.png": png.getvalue(),
+                        "xtdpublish.toml": config.format("images/logo.png")})
+    _, _, reader, _ = build_pdf(vault, tmp_path / "in")
+    cover = reader.pages[0]
+    assert [image.image.size for image in cover.images] == [(40, 20)]
+    assert b" Do" in cover.get_contents().get_data()  # drawn on the cover, not only listed
+    (vault / "xtdpublish.toml").write_text(config.format("../outside.png"), encoding="utf-8")
+    _, _, reader, _ = build_pdf(vault, tmp_path / "out")
+    assert sum(len(page.images) for page in reader.pages) == 0

@@ -9,7 +9,6 @@ vault, the theme and ``data:`` URIs, and what it logs becomes diagnostics.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -161,4 +160,27 @@ def _environment(theme: Path, language: str) -> jinja2.Environment:
     return env
 
 
-__all__: list[str | Callable] = ["render", "paper_policy", "compose", "build_date"]
+def bench_layout(vault: Path) -> tuple[float, float]:
+    """``make bench``: seconds of the PDF step (model → guide.pdf), then of WeasyPrint alone
+    laying out the very same HTML (default fetcher, same options). The pipeline runs first,
+    cold, so the comparison does not flatter it."""
+    import tempfile
+    import time
+
+    from ..build import check
+    from ..config import load_config
+
+    config = load_config(vault)
+    model = check(vault, config).model
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        render(model, config, Path(out), Report())
+        total = time.perf_counter() - start
+        theme = find_theme(model.root, config)
+        env = _environment(theme, model.site.language or "en")
+        document = compose(build_guide(model, paper_policy(model, env)), model, env, theme).html
+        start = time.perf_counter()
+        HTML(string=document, base_url=model.root.resolve().as_uri() + "/").render(
+            presentational_hints=True).write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
+        alone = time.perf_counter() - start
+    return total, alone
