@@ -438,3 +438,12 @@ def test_vault_images_never_read_outside_the_vault(tmp_path):
     assert images.src("../canary.png") is None
     assert images.src("notes.pdf") is None  # not an image: a data: link would not open in a reader
     assert images.alt(images.src("logo.svg")) == "logo"
+
+
+@pytest.mark.slow
+def test_a_vault_without_notes_still_makes_a_valid_book(make_vault, tmp_path):
+    vault = make_vault({"xtdpublish.toml": '[site]\ntitle = "Vide & <rien>"\nlanguage = "de-CH"\n'})
+    book = build(vault, tmp_path / "out")
+    assert [anchor for anchor, _ in nav_tree(book)] == ["colophon"]  # a nav needs one entry
+    assert book.opf.find(".//dc:title", NS).text == "Vide & <rien>"
+    assert problems(run_epubcheck(book.path)) == []
