@@ -354,9 +354,9 @@ def _make_callout(tokens: list[Token], i: int, match: re.Match) -> None:
     open_.markup = tokens[close_index].markup = ""
     children = inline.children
     first = children[0]
-    if first.type == "text" and first.content.startswith(match.group(0).rstrip()):
-        first.content = first.content[len(match.group(0)):].lstrip() if len(
-            first.content) >= len(match.group(0)) else ""
+    marker = match.group(0).rstrip()
+    if first.type == "text" and first.content.startswith(marker):
+        first.content = first.content[len(marker):].lstrip()
     breaks = [k for k, c in enumerate(children) if c.type in ("softbreak", "hardbreak")]
     cut = breaks[0] if breaks else len(children)
     title_children = [c for c in children[:cut] if not (c.type == "text" and not c.content)]
