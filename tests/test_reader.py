@@ -301,3 +301,32 @@ SEED_DIAGNOSTICS = [
     ("Qu'est-ce qu'une stratégie numérique.md", 17, 'link.dangling'),
     ("Qu'est-ce qu'une stratégie numérique.md", 19, 'link.dangling'),
 ]
+
+
+def test_no_hash_order_leaks_into_the_model(make_vault):
+    """Two processes with different hash seeds read the same vault into the same model."""
+    import os
+    import subprocess
+    import sys
+
+    root = make_vault({
+        "index.md": "---\neleventyNavigation:\n  key: home\n---\n[[b]] [[Same]] ![[p.png]]\n",
+        "a/Same.md": "---\naliases: [Twin]\neleventyNavigation:\n  key: s1\n  parent: home\n---\nx\n",
+        "b/Same.md": "---\neleventyNavigation:\n  key: s2\n  parent: home\n---\n[[Twin]]\n",
+        "b.md": "[[index]] [[nowhere]] ![[b]]\n", "c.md": "# C\n", "p.png": b"\x89PNG",
+    })
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from xtdpublish.config import load_config\nfrom xtdpublish.report import Report\n"
+        "from xtdpublish.vault.reader import read_vault\n"
+        "root = Path(sys.argv[1]); m = read_vault(root, load_config(root), Report())\n"
+        "print(repr([[getattr(n, f) for f in n.__slots__] for n in m.notes]), m.nav, m.assets,"
+        " m.diagnostics)\n"
+    )
+    outputs = {
+        subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True,
+                       check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+    assert "link.ambiguous" in outputs.pop()
