@@ -374,6 +374,8 @@ def hostile_book(tmp_path, make_vault) -> Built:
             <form action="https://example.com"><input name="q"></form>
 
             See [[b#Deux]], [[Nowhere at all]] and [the site](https://example.org/).
+
+            ![remote pic](https://example.com/pic.png)
             """,
         "b.md": """\
             # Beta
@@ -425,6 +427,8 @@ def test_raw_html_is_cleaned_and_reported(hostile_book):
     assert video.text == "Ma conférence"
     hrefs = [a.get("href") for a in alpha.iterfind(".//x:a", NS)]
     assert "https://example.org/" in hrefs
+    remote = [a for a in alpha.iterfind(".//x:a", NS) if a.get("href") == "https://example.com/pic.png"]
+    assert [a.text for a in remote] == ["remote pic"]  # a web image becomes a link, never fetched
     beta = [h for h in hrefs if h.endswith("#n-b--deux")]
     assert beta and not any("Nowhere" in (a.text or "") for a in alpha.iterfind(".//x:a", NS))
     codes = {(d.path, d.code) for d in hostile_book.report.diagnostics}
