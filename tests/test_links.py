@@ -245,3 +245,11 @@ def test_body_html_urls_match_link_indexes(read):
     for n in range(3):
         assert f"xtd:link/{n}" in note.body_html
     assert "xtd:link/3" not in note.body_html
+
+
+def test_crlf_files_give_file_lines(read):
+    text = "---\r\ntitle: T\r\n---\r\nIntro\r\nsecond [[Missing]]\r\n\r\n![[gone.png]]\r\n"
+    model, report = read({"a.md": text.encode("utf-8"), "b.md": b"x\r\n"})
+    assert [(l.raw, l.line) for l in links_of(model, "a.md")] == [
+        ("[[Missing]]", 5), ("![[gone.png]]", 7)]
+    assert codes(report) == [("a.md", 5, "link.dangling"), ("a.md", 7, "link.missing-asset")]
