@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xtdpublish.config import load_config
 from xtdpublish.model import LinkStatus
@@ -330,3 +332,47 @@ def test_no_hash_order_leaks_into_the_model(make_vault):
     }
     assert len(outputs) == 1
     assert "link.ambiguous" in outputs.pop()
+
+
+NAMES = ["A", "b", "Sub/C", "Sub/a", "Été", "index"]
+BODY_PIECES = st.sampled_from(
+    [f"[[{n.split('/')[-1]}]] " for n in NAMES] + [f"![[{n}]] " for n in NAMES] + [
+        "[[Nowhere]] ", "[[#H]] ", "# H\n", "\n\n", "![[p.png]] ", "[x](Sub/C.md) ", "`[[A]]` ",
+        "%%[[b]]%% ", "> [!note] T\n", "text ", "^blk\n",
+    ])
+NAV = st.one_of(st.none(), st.tuples(st.sampled_from(["k1", "k2", "k3", "home"]),
+                                     st.sampled_from([None, "k1", "k2", "k3", "home", "zz"])))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.lists(BODY_PIECES, max_size=8), NAV), min_size=len(NAMES),
+                max_size=len(NAMES)))
+def test_any_small_vault_gives_a_consistent_model(notes):
+    import tempfile
+
+    from conftest import write_vault
+
+    with tempfile.TemporaryDirectory() as folder:
+        files = {"p.png": b"\x89PNG"}
+        for name, (pieces, nav) in zip(NAMES, notes):
+            front = ""
+            if nav:
+                parent = f"\n  parent: {nav[1]}" if nav[1] else ""
+                front = f"---\neleventyNavigation:\n  key: {nav[0]}{parent}\n---\n"
+            files[f"{name}.md"] = front + "".join(pieces) + "\nend\n"
+        root = write_vault(Path(folder), files)
+        model, report = read(root)
+    ids = [n.id for n in model.notes]
+    assert len(ids) == len(set(ids)) == len(NAMES)
+    in_nav = [node.note for node in model.nav.walk() if node.note]
+    assert sorted(in_nav) == sorted(ids)
+    for note in model.notes:
+        for n, link in enumerate(note.links):
+            assert f"xtd:link/{n}" in note.body_html
+            if link.status in (LinkStatus.RESOLVED, LinkStatus.AMBIGUOUS):
+                assert link.target in ids
+                if link.target != note.id:
+                    assert note.id in model.note(link.target).backlinks
+        assert note.id not in note.backlinks
+        assert list(note.backlinks) == sorted(set(note.backlinks))
+    assert model.diagnostics == tuple(report.diagnostics)
