@@ -272,8 +272,8 @@ def test_sample_videos_become_qr_blocks_and_images_are_embedded(sample_pdf):
     assert iframes > 0
     assert text.count("Scannez pour regarder") == iframes
     assert "youtube.com/watch?v=" in text
-    images = sum(len(page.images) for page in reader.pages)
-    assert images >= 5  # the partners' logos of « À propos » (PNG; SVGs are drawn, not images)
+    images = {image.name for page in reader.pages for image in page.images}  # resources are shared
+    assert len(images) >= iframes + 3  # a QR code a video, and the partners' PNG logos
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "fr" and "/StructTreeRoot" in root
     assert not [d for d in report.diagnostics if d.code == "pdf.note"]
@@ -456,3 +456,21 @@ def test_site_logo_is_on_the_cover_and_only_from_inside_the_vault(tmp_path, make
     (vault / "xtdpublish.toml").write_text(config.format("../outside.png"), encoding="utf-8")
     _, _, reader, _ = build_pdf(vault, tmp_path / "out")
     assert sum(len(page.images) for page in reader.pages) == 0
+
+
+def test_a_vault_theme_overrides_what_it_has_and_a_missing_one_is_a_config_error(tmp_path, make_vault):
+    from xtdpublish.config import ConfigError
+
+    vault = make_vault({
+        "a.md": "# A\n\nTexte.\n",
+        "theme/guide.css": "@import url(http://127.0.0.1:9/x.css);\n@page { size: A4 }\n",
+        "xtdpublish.toml": '[site]\ntitle = "T"\nlanguage = "fr"\n[guide]\ntheme = "theme"\n',
+    })
+    _, report, reader, _ = build_pdf(vault, tmp_path / "out")
+    width, height = (float(v) for v in reader.pages[0].mediabox[2:])
+    assert (round(width), round(height)) == (595, 842)  # A4 from the vault's CSS
+    assert "Table des matières" in reader.pages[0].extract_text()  # templates from the default
+    assert any(d.code == "pdf.resource" for d in report.diagnostics)  # the @import was refused
+    (vault / "xtdpublish.toml").write_text('[guide]\ntheme = "nowhere"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="guide.theme"):
+        build_pdf(vault, tmp_path / "out2")

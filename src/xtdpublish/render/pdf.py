@@ -30,13 +30,14 @@ from .pdf_paper import Prepared, prepare, report_log
 TEMPLATE = "guide.html.j2"
 STYLESHEET = "guide.css"
 OUTPUT = "guide.pdf"
+DEFAULT_THEME = find_theme(Path("."), Config())
 
 
 def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
     theme = find_theme(model.root, config)
-    if not (theme / TEMPLATE).is_file():
-        raise ConfigError(f"guide.theme: {theme} has no {TEMPLATE}")
-    fetcher = ConfinedFetcher([model.root, theme])
+    if not theme.is_dir():
+        raise ConfigError(f"guide.theme: no such folder {theme}")
+    fetcher = ConfinedFetcher([model.root, theme, DEFAULT_THEME])
     env = _environment(theme, model.site.language or "en")
     guide = build_guide(model, paper_policy(model, env))
     for section in guide.walk():
@@ -100,7 +101,7 @@ def compose(guide: Guide, model: Model, env: jinja2.Environment, theme: Path) ->
         build_date=build_date(model),
         logo=logo,
         source=model.site.base_url or model.root.name,
-        stylesheet=(theme / STYLESHEET).as_uri(),
+        stylesheet=_themed(theme, STYLESHEET).as_uri(),
         format_date=lambda moment: format_date(moment, guide.language),
         part_number=lambda section: parts.get(section.anchor, ""),
         backlinks=lambda note: [sections[i] for i in note.backlinks if i in sections and i != note.id],
@@ -148,9 +149,14 @@ def _logo(model: Model) -> str | None:
     return path.as_uri() if path.is_relative_to(model.root.resolve()) and path.is_file() else None
 
 
+def _themed(theme: Path, name: str) -> Path:
+    """A theme's file, else the default theme's: a theme may change only what it needs."""
+    return theme / name if (theme / name).is_file() else DEFAULT_THEME / name
+
+
 def _environment(theme: Path, language: str) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(theme),
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(theme), jinja2.FileSystemLoader(DEFAULT_THEME)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
