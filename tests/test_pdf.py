@@ -208,14 +208,25 @@ def test_seed_external_urls_are_printed_for_paper_readers(seed_pdf):
     assert squeeze("pro.europeana.eu/post/sign-up-for-a-new-mooc") in text  # a link whose label hides its URL
 
 
-def test_seed_builds_are_reproducible(tmp_path, monkeypatch):
+def test_seed_builds_are_reproducible(tmp_path):
+    """Two processes (different hash seeds) with SOURCE_DATE_EPOCH set write the same bytes."""
+    import os
+    import subprocess
+    import sys
+
     from conftest import CONTENT
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    first = build_pdf(CONTENT, tmp_path / "one")[3].read_bytes()
-    second = build_pdf(CONTENT, tmp_path / "two")[3].read_bytes()
-    assert first == second
-    meta = PdfReader(tmp_path / "one" / "guide.pdf").metadata
+    code = ("import sys; from pathlib import Path; from xtdpublish.config import load_config;"
+            "from xtdpublish.report import Report; from xtdpublish.vault.reader import read_vault;"
+            "from xtdpublish.render.pdf import render; v = Path(sys.argv[1]); c = load_config(v);"
+            "r = Report(); render(read_vault(v, c, r), c, Path(sys.argv[2]), r)")
+    for seed in ("1", "2"):
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", code, str(CONTENT), str(tmp_path / seed)],
+                       env=env, check=True, capture_output=True)
+    first = (tmp_path / "1" / "guide.pdf").read_bytes()
+    assert first == (tmp_path / "2" / "guide.pdf").read_bytes()
+    meta = PdfReader(tmp_path / "1" / "guide.pdf").metadata
     assert meta.creation_date.isoformat().startswith("2023-11-14T22:13:20")
 
 
