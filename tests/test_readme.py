@@ -118,3 +118,23 @@ def test_the_theming_table_names_files_that_exist():
     assert named
     for name in named:
         assert list(theme.glob(name)), name
+
+
+def test_the_theming_example_keeps_the_themes_fonts(workdir):
+    """The theming block, with `make pdf` as the command it runs; the PDF embeds the theme's fonts."""
+    import pypdf
+
+    (block,) = [b for b in blocks("bash") if "guide.theme" in b or "theme =" in b]
+    shutil.copytree(REPO / "themes", workdir / "themes")
+    script = block.replace("make pdf", "xtdpublish build --vault content --out build --format pdf")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    completed = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=workdir,
+                               capture_output=True, text=True, timeout=300, env=env)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert "[pdf.resource]" not in completed.stderr, completed.stderr[-2000:]
+    assert load_config(workdir / "content").guide.theme == "theme"
+    fonts = set()
+    for page in pypdf.PdfReader(workdir / "build" / "guide.pdf").pages[:3]:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert any("Guide-Serif" in f for f in fonts), fonts
