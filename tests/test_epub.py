@@ -183,7 +183,12 @@ def test_sample_nav_has_parts_notes_and_sub_notes(sample_book):
 
 @pytest.mark.parametrize("book_name", ["seed_book", "sample_book"])
 def test_every_internal_link_and_image_reaches_an_existing_file_and_id(book_name, request):
-    book = request.getfixturevalue(book_name)
+    internal = assert_links_resolve(request.getfixturevalue(book_name))
+    assert internal > 3  # the notes do link to each other: the check was exercised
+
+
+def assert_links_resolve(book: Built) -> int:
+    """Every link and image of every XHTML file reaches a file of the book and an id in it."""
     chapters = book.chapters()
     ids = {name: {el.get("id") for el in root.iter() if el.get("id")} for name, root in chapters.items()}
     internal = 0
@@ -194,8 +199,7 @@ def test_every_internal_link_and_image_reaches_an_existing_file_and_id(book_name
             if href.startswith(EXTERNAL):
                 continue
             file, _, fragment = href.partition("#")
-            target = str(PurePosixPath(folder, file)) if file else name
-            target = _normalize(target)
+            target = _normalize(str(PurePosixPath(folder, file))) if file else name
             assert target in book.entries, f"{name}: link {href} to a missing file"
             if fragment:
                 assert fragment in ids[target], f"{name}: link {href} to a missing id"
@@ -204,7 +208,7 @@ def test_every_internal_link_and_image_reaches_an_existing_file_and_id(book_name
             target = _normalize(str(PurePosixPath(folder, image.get("src"))))
             assert target in book.entries, f"{name}: image {image.get('src')} is not in the book"
             assert image.get("alt", "").strip(), f"{name}: an image without alt text"
-    assert internal > 3  # the notes do link to each other: the check above was exercised
+    return internal
 
 
 def _normalize(path: str) -> str:
@@ -479,3 +483,30 @@ def test_vault_svgs_are_cleaned_or_left_out(hostile_book):
     assert b"<rect" in evil[0]
     warnings = [d for d in hostile_book.report.diagnostics if d.code == "epub.svg"]
     assert [d.path for d in warnings] == ["broken.svg"]
+
+
+@pytest.mark.slow
+def test_a_vault_without_config_footnotes_tables_callouts(make_vault, tmp_path):
+    vault = make_vault({
+        "f.md": """\
+            # Foot
+
+            Text with a note[^1] and another[^n].
+
+            | a | b |
+            |---|---|
+            | 1 | 2 |
+
+            > [!note] Callout
+            > inside ==marked==
+
+            [^1]: First.
+            [^n]: Second, see [[g]].
+            """,
+        "g.md": "# Other\n\nSee [[f]] and `code`.\n\n```python\nprint(1)\n```\n",
+    }, name="plain-vault")
+    book = build(vault, tmp_path / "out")
+    assert book.opf.find(".//dc:title", NS).text == "plain-vault"  # no config: the folder's name
+    assert [e.text for e in book.opf.iterfind(".//dc:language", NS)] == ["en"]
+    assert assert_links_resolve(book) >= 5  # two footnotes there and back, and the wikilinks
+    assert problems(run_epubcheck(book.path)) == []

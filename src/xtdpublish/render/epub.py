@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 import textwrap
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -90,6 +90,8 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
     images = VaultImages(model, report)
     words = WORDS.get((model.site.language or "en").split("-")[0], WORDS["en"])
     guide = build_guide(model, epub_policy(model, images, words))
+    if not guide.title.strip():  # a book needs a title (nav heading, dc:title): the vault's name
+        guide = replace(guide, title=model.root.resolve().name)
     theme = find_theme(model.root, config)
     modified = modified_time(guide)
     identifier = book_identifier(model)
@@ -242,7 +244,7 @@ def run_pandoc(document: str, metadata: dict, depth: int, report: Report) -> byt
 
 def pandoc_metadata(model: Model, guide: Guide, identifier: str) -> dict:
     metadata = {
-        "title": guide.title or model.root.name,
+        "title": guide.title,
         "lang": guide.language,
         "identifier": [{"scheme": "URN", "text": identifier}],
         "date": guide.date.astimezone(timezone.utc).strftime("%Y-%m-%d"),
@@ -297,7 +299,7 @@ def make_cover(model: Model, config: Config, guide: Guide, theme: Path, words, r
                        f"guide.cover = {config.guide.cover!r} is not an image inside the vault "
                        "(PNG, JPEG, GIF, SVG or WebP); the EPUB gets the theme's cover instead")
     svg = _environment(theme).get_template("cover.svg.j2").render(
-        title_lines=textwrap.wrap(guide.title or model.root.name, 16) or [""],
+        title_lines=textwrap.wrap(guide.title, 16) or [""],
         subtitle_lines=textwrap.wrap(guide.subtitle, 30),
         author=guide.author,
         year=guide.date.year,
