@@ -485,3 +485,26 @@ def test_a_vault_theme_overrides_what_it_has_and_a_missing_one_is_a_config_error
     (vault / "xtdpublish.toml").write_text('[guide]\ntheme = "nowhere"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="guide.theme"):
         build_pdf(vault, tmp_path / "out2")
+
+
+def test_a_youtube_embed_becomes_a_block_whose_qr_code_encodes_the_watch_url(tmp_path, make_vault):
+    import segno
+
+    vault = make_vault({
+        "v.md": '# Vidéo\n\n<iframe width="560" height="315" src="https://www.youtube.com/embed/QEPvU93NYn0" '
+                'title="Le forum" frameborder="0" allowfullscreen></iframe>\n',
+        "xtdpublish.toml": '[site]\ntitle = "T"\nlanguage = "fr"\n',
+    })
+    _, _, reader, _ = build_pdf(vault, tmp_path / "out")
+    text = plain("".join(page.extract_text() for page in reader.pages))
+    url = "https://www.youtube.com/watch?v=QEPvU93NYn0"
+    assert "Le forum" in text and url in text and "Scannez pour regarder" in text
+    images = {image.name: image.image for page in reader.pages for image in page.images}
+    assert len(images) == 1
+    pixels = next(iter(images.values())).convert("L")
+    expected = segno.make(url, error="m").matrix
+    border = (pixels.width - len(expected)) // 2
+    assert border == 2
+    decoded = [[pixels.getpixel((x + border, y + border)) < 128 for x in range(len(row))]
+               for y, row in enumerate(expected)]
+    assert decoded == [[bool(v) for v in row] for row in expected]
