@@ -308,6 +308,17 @@ def test_language_comes_from_the_config_whatever_the_locale(make_vault, tmp_path
     assert [e.text for e in book.opf.iterfind(".//dc:language", NS)] == ["de-CH"]
 
 
+def test_a_bad_language_tag_is_mended_or_replaced(make_vault, tmp_path):
+    for given, expected in (("fr_CH", "fr-CH"), ("Français", "en")):
+        vault = make_vault({"xtdpublish.toml": f'[site]\ntitle = "T"\nlanguage = "{given}"\n',
+                            "a.md": "# A\n"}, name=f"v-{expected}")
+        book = build(vault, tmp_path / expected)
+        assert [e.text for e in book.opf.iterfind(".//dc:language", NS)] == [expected]
+        assert book.xml("EPUB/nav.xhtml").get("lang") == expected
+        assert [d.code for d in book.report.diagnostics if d.code.startswith("epub")] == (
+            [] if expected != "en" else ["epub.language"])
+
+
 def test_cover_image_from_the_config(make_vault, tmp_path):
     png = (Path(__file__).resolve().parents[1] / "content").glob("*.png")
     image = next(iter(png), None)

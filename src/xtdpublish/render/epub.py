@@ -15,6 +15,7 @@ import base64
 import json
 import mimetypes
 import os
+import re
 import subprocess
 import tempfile
 import textwrap
@@ -38,6 +39,7 @@ from .epub_xhtml import check_links, clean_body, clean_svg, readable_alt
 from .guide import Guide, Section, build_guide, find_theme, format_date
 
 OUTPUT_NAME = "guide.epub"
+BCP47 = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 MAX_NAV_DEPTH = 6
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"}
 INLINE_PARENTS = {"p", "span", "a", "em", "strong", "b", "i", "mark", "small", "sub", "sup",
@@ -92,6 +94,7 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
     guide = build_guide(model, epub_policy(model, images, words))
     if not guide.title.strip():  # a book needs a title (nav heading, dc:title): the vault's name
         guide = replace(guide, title=model.root.resolve().name)
+    guide = replace(guide, language=book_language(guide.language, config, report))
     theme = find_theme(model.root, config)
     modified = modified_time(guide)
     identifier = book_identifier(model)
@@ -255,6 +258,17 @@ def pandoc_metadata(model: Model, guide: Guide, identifier: str) -> dict:
         metadata["subtitle"] = guide.subtitle
         metadata["description"] = guide.subtitle
     return metadata
+
+
+def book_language(language: str, config: Config, report: Report) -> str:
+    """A BCP 47 tag for dc:language (EPUBCheck refuses "C", "fr_CH" or "French")."""
+    tag = language.strip().replace("_", "-")
+    if BCP47.fullmatch(tag):
+        return tag
+    report.warning(str(config.source or "xtdpublish.toml"), None, "epub.language",
+                   f"site.language = {language!r} is not a language tag such as \"fr\" or \"fr-CH\"; "
+                   "the EPUB says \"en\"")
+    return "en"
 
 
 def book_identifier(model: Model) -> str:
