@@ -387,7 +387,7 @@ def test_a_copied_uid_is_reported_and_ids_stay_unique(tmp_path):
     ids = [i["id"] for i in json.loads(files["feed.json"].read_text(encoding="utf-8"))["items"]]
     assert len(set(ids)) == 2
     warnings = [d for d in report.diagnostics if d.code == "feed.id"]
-    assert warnings and {d.path for d in warnings} == {"Notes/B.md"}
+    assert len(warnings) == 1 and warnings[0].path == "Notes/B.md"  # once, not once per format
     assert "Notes/A.md" in warnings[0].message and "uid" in warnings[0].message
 
 
@@ -433,7 +433,7 @@ def test_feedbody_plain_text_takes_markup_out_and_keeps_text():
     assert feedbody.plain_text("a < b  et\n c") == "a < b et c"
 
 
-def test_a_selected_note_dated_by_its_file_time_is_reported_once_per_feed(tmp_path):
+def test_a_selected_note_dated_by_its_file_time_is_reported_once_per_build(tmp_path):
     touched = note("Touched")
     touched = Note(**{**{f: getattr(touched, f) for f in Note.__slots__}, "date_source": "mtime"})
     unselected = Note(**{**{f: getattr(touched, f) for f in Note.__slots__},
@@ -443,14 +443,15 @@ def test_a_selected_note_dated_by_its_file_time_is_reported_once_per_feed(tmp_pa
                        "id": "stable", "path": "Notes/Stable.md", "first_path": "Notes/Stable.md",
                        "uid": "r-1"})
     model = model_of(touched, unselected, with_uid)
-    for renderer in (jsonfeed.render, rss.render_rss, rss.render_atom):
-        report = Report()  # the build gives each format its own report
+    reports = [Report(), Report(), Report()]  # the build gives each format its own report...
+    for renderer, report in zip((jsonfeed.render, rss.render_rss, rss.render_atom), reports):
         renderer(model, config_of(), tmp_path / "main", report)
-        found = [(d.path, d.line, d.code) for d in report.diagnostics]
-        assert found == [("Notes/Touched.md", 1, "feed.date")]
-        assert "git" in report.diagnostics[0].message and "date:" in report.diagnostics[0].message
+    found = [(d.path, d.line, d.code) for r in reports for d in r.diagnostics]
+    assert found == [("Notes/Touched.md", 1, "feed.date")]  # ...and the build prints it once
+    message = reports[0].diagnostics[0].message
+    assert "git" in message and "date:" in message
     report = Report()  # per-tag feeds publish Other too; Touched, in two feeds, is told once
-    jsonfeed.render(model, config_of(per_tag=True), tmp_path / "tags", report)
+    jsonfeed.render(model_of(touched, unselected, with_uid), config_of(per_tag=True), tmp_path / "tags", report)
     assert sorted((d.path, d.code) for d in report.diagnostics) == [
         ("Notes/Other.md", "feed.date"), ("Notes/Touched.md", "feed.date")]
 
@@ -497,3 +498,12 @@ def test_per_tag_feeds_of_a_tag_that_is_gone_are_removed(tmp_path):
     files = render_all(model_of(note("A", tags=("ressource",))), config_of(per_tag=True), out)
     assert sorted(p.name for p in (out / "feeds").iterdir()) == ["notes.txt", "ressource.json", "ressource.xml"]
     assert set(files) >= {"feeds/ressource.json", "feeds/ressource.xml"}
+
+
+def test_the_rss_description_is_the_summary_escaped_as_html_and_atom_keeps_it_as_text(tmp_path):
+    files = render_all(model_of(note("A", summary="1 < 2 & AT&T")), config_of(), tmp_path)
+    item = etree.fromstring(files["rss.xml"].read_bytes()).find("channel/item")
+    assert item.findtext("description") == "1 &lt; 2 &amp; AT&amp;T"
+    atom = feedparser.parse(files["atom.xml"].read_bytes()).entries[0]
+    assert atom.summary == "1 < 2 & AT&T" and atom.summary_detail.type == "text/plain"
+    assert json.loads(files["feed.json"].read_text(encoding="utf-8"))["items"][0]["summary"] == "1 < 2 & AT&T"

@@ -124,9 +124,7 @@ class FeedBuilder:
         self.base_url = require_base_url(model, config)
         self.host = urlsplit(self.base_url).hostname or self.base_url
         self._shared = _shared_items(model, self.base_url, self.host)
-        self._told: set[str] = set()
-        for warning in self._shared.id_warnings:
-            self.report.warning(*warning)
+        self._tell(self._shared.id_warnings)
 
     def main_channel(self, self_path: str) -> Channel:
         notes = select_notes(self.model.notes, self.config.feeds.tags, self.config.feeds.limit)
@@ -158,11 +156,15 @@ class FeedBuilder:
 
     def _item(self, note: Note) -> FeedItem:
         item, warnings = self._shared.item(note)
-        if note.id not in self._told:  # each renderer's report gets a note's warnings once
-            self._told.add(note.id)
-            for warning in warnings:
-                self.report.warning(*warning)
+        self._tell(warnings)
         return item
+
+    def _tell(self, warnings: list[Warning]) -> None:
+        """Report each warning once per build, not once per feed and format that holds the note."""
+        for warning in warnings:
+            if warning not in self._shared.told:
+                self._shared.told.add(warning)
+                self.report.warning(*warning)
 
     def _newest_note(self) -> datetime:
         return max((_aware(n.updated) for n in self.model.notes), default=EPOCH)
@@ -185,6 +187,7 @@ class _ModelItems:
         self.id_warnings: list[Warning] = []
         self.ids = self._assign_ids()
         self.items: dict[str, tuple[FeedItem, list[Warning]]] = {}
+        self.told: set[Warning] = set()
 
     def item(self, note: Note) -> tuple[FeedItem, list[Warning]]:
         if note.id not in self.items:

@@ -11,6 +11,7 @@ With ``feeds.per_tag`` the RSS renderer also writes ``build/feeds/<tag>.xml`` fo
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from feedgen.feed import FeedGenerator
@@ -69,7 +70,11 @@ def feed_generator(channel: Channel, rss: bool) -> FeedGenerator:
         entry.title(item.title)
         entry.link(href=item.url, rel="alternate")
         entry.content(item.content_html, type="html")  # RSS: content:encoded, after description
-        entry.summary(item.summary)  # RSS: description
+        if rss:
+            # Readers take an RSS description as HTML: the plain-text summary is escaped once more.
+            entry.description(escape(item.summary, quote=False), isSummary=True)
+        else:
+            entry.summary(item.summary)  # Atom: a text construct, plain as it is
         entry.published(item.published)
         entry.updated(item.updated)
         for tag in item.tags:
