@@ -372,7 +372,7 @@ def hostile_book(tmp_path, make_vault) -> Built:
     (tmp_path / "outer" / "canary.png").write_bytes(CANARY_PNG)
     (tmp_path / "canary.txt").write_bytes(CANARY_TXT)
     vault = make_vault({
-        "xtdpublish.toml": '[site]\ntitle = "Hostile"\nlanguage = "fr"\n',
+        "xtdpublish.toml": '[site]\ntitle = "Hostile"\nlanguage = "fr"\nlogo = "logo.svg"\n',
         "a.md": """\
             # Alpha
 
@@ -521,3 +521,11 @@ def test_a_vault_without_config_footnotes_tables_callouts(make_vault, tmp_path):
     assert [e.text for e in book.opf.iterfind(".//dc:language", NS)] == ["en"]
     assert assert_links_resolve(book) >= 5  # two footnotes there and back, and the wikilinks
     assert problems(run_epubcheck(book.path)) == []
+
+
+def test_the_generated_cover_shows_the_sites_logo(hostile_book):
+    cover = hostile_book.opf.find(".//opf:item[@properties='cover-image']", NS)
+    svg = etree.fromstring(hostile_book.entries[f"EPUB/{cover.get('href')}"])
+    images = svg.findall(".//{http://www.w3.org/2000/svg}image")
+    assert len(images) == 1
+    assert images[0].get("{http://www.w3.org/1999/xlink}href").startswith("data:image/svg+xml;base64,")

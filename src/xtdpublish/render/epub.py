@@ -106,7 +106,7 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
         language=guide.language,
         css=_theme_file(theme, "epub.css").read_bytes(),
         accessibility=accessibility(images.used, words),
-        cover=make_cover(model, config, guide, theme, words, report),
+        cover=make_cover(model, config, guide, theme, words, images, report),
         subtitle=guide.subtitle,
     )
     return [write_atomic(out_dir / OUTPUT_NAME, finish(epub, package))]
@@ -300,7 +300,8 @@ def accessibility(has_images: bool, words) -> tuple[tuple[str, str], ...]:
     )
 
 
-def make_cover(model: Model, config: Config, guide: Guide, theme: Path, words, report: Report) -> Cover:
+def make_cover(model: Model, config: Config, guide: Guide, theme: Path, words, images: VaultImages,
+               report: Report) -> Cover:
     """The image named by ``guide.cover`` in the config, else one drawn from the theme's template."""
     alt = words["cover_alt"].format(title=" – ".join(t for t in (guide.title, guide.subtitle) if t))
     if config.guide.cover:
@@ -317,6 +318,7 @@ def make_cover(model: Model, config: Config, guide: Guide, theme: Path, words, r
         subtitle_lines=textwrap.wrap(guide.subtitle, 30),
         author=guide.author,
         year=guide.date.year,
+        logo=images.src(model.site.logo) if model.site.logo else None,
     )
     return Cover(svg.encode("utf-8"), "image/svg+xml", alt, words["cover"])
 
