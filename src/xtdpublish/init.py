@@ -179,7 +179,7 @@ def guess_language(notes: list[NoteInfo]) -> tuple[str, str]:
                     counts[lang] += 1
     if sum(counts.values()) < 20:
         return "en", "too little text to tell; English assumed"
-    (lang, count), total = counts.most_common(1)[0], sum(counts.values())
+    lang, total = counts.most_common(1)[0][0], sum(counts.values())
     share = ", ".join(f"{name} {n * 100 // total}%" for name, n in counts.most_common(3))
     return lang, f"the most frequent common words of the notes' text ({share})"
 

@@ -77,6 +77,7 @@ class Progress(Steps):
         self.color = auto_color if color is None else color
         self.started = time.monotonic()
         self._active: dict[str, float] = {}  # step name → start time
+        self._labels: dict[str, str] = {}
         self._lock = _DRAWING
         self._ticker: threading.Thread | None = None
         self._stop = threading.Event()
@@ -112,7 +113,6 @@ class Progress(Steps):
             return
         with self._lock:
             self._active[key] = time.monotonic()
-            self._labels = getattr(self, "_labels", {})
             self._labels[key] = label
             if self.live:
                 self._draw_active()
