@@ -56,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     _vault_options(watch)
     _output_options(watch)
     watch.set_defaults(run=_watch)
-    init = commands.add_parser("init", help="write a commented xtdpublish.toml guessed from the vault")
+    init = commands.add_parser("init",
+                               help="write a commented xtdpublish.toml guessed from the vault")
     init.add_argument("--vault", default="content", help="the vault folder (default: content)")
     return parser
 

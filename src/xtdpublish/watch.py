@@ -57,7 +57,8 @@ def watch(vault: Path, config_file: Path | None, out: Path, formats: list[str],
         ):
             if verbosity > QUIET:
                 names = sorted({Path(p).name for _, p in changes})
-                shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+                more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+                shown = ", ".join(names[:3]) + more
                 print(f"\nChanged: {shown}; building again (everything is read again; "
                       "unchanged outputs are kept)", flush=True)
             _build_once(vault, config_file, out, formats, verbosity)
