@@ -318,7 +318,10 @@ def test_hostile_note_reaches_no_network_and_nothing_outside(tmp_path, make_vaul
             <img src="file://{outside}" alt="absolu">
 
             <a href="../outside.svg">relatif</a> et [[Autre]]
+
+            ![cassée](broken.png)
             """,
+        "broken.png": b"not a PNG at all",
         "Autre.md": "# Autre\n\nBonjour.\n",
         "xtdpublish.toml": '[site]\ntitle = "T"\nlanguage = "fr"\n',
     })
@@ -337,7 +340,10 @@ def test_hostile_note_reaches_no_network_and_nothing_outside(tmp_path, make_vaul
     assert b"file:" not in path.read_bytes()
     codes = {(d.path, d.code) for d in report.diagnostics}
     assert ("hostile.md", "pdf.remote-image") in codes
-    assert any(path == "hostile.md" and code == "pdf.resource" for path, code in codes)
+    # WeasyPrint logs the unreadable vault image instead of raising: a diagnostic with note and line.
+    broken = [d for d in report.diagnostics if d.code == "pdf.resource"]
+    assert [(d.path, d.line) for d in broken] == [("hostile.md", 17)], broken
+    assert "broken.png" in broken[0].message
 
 
 def test_confined_fetcher_refuses_network_dotdot_and_symlinks(tmp_path):

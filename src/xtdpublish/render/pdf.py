@@ -1,8 +1,8 @@
 """build/guide.pdf: the guide as a printed book, laid out by WeasyPrint from the theme.
 
 The model becomes a ``Guide`` (render/guide.py) under a paper ``BodyPolicy``; the
-theme's Jinja2 templates make one HTML document of it; ``paper.prepare`` turns links
-into something a reader can follow on paper; WeasyPrint lays it out reading only the
+theme's Jinja2 templates make one HTML document of it; ``prepare`` turns links
+into something a reader can follow on paper (render/pdf_paper.py); WeasyPrint lays it out reading only the
 vault, the theme and ``data:`` URIs, and what it logs becomes diagnostics.
 """
 
@@ -12,6 +12,7 @@ import os
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 import segno
@@ -31,6 +32,7 @@ TEMPLATE = "guide.html.j2"
 STYLESHEET = "guide.css"
 OUTPUT = "guide.pdf"
 DEFAULT_THEME = find_theme(Path("."), Config())
+VIDEO_HOSTS = {"youtube.com", "youtu.be", "vimeo.com", "dailymotion.com", "peertube.tv"}
 
 
 def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
@@ -69,7 +71,9 @@ def paper_policy(model: Model, env: jinja2.Environment) -> BodyPolicy:
     def frame(element, watch: Video):
         # A PNG, one pixel a module, drawn without smoothing: much cheaper to paint than SVG paths.
         qr = segno.make(watch.url, error="m").png_data_uri(scale=1, border=2)
-        return html.fragment_fromstring(video.render(video=watch, qr=qr).strip())
+        host = urlsplit(watch.url).netloc.lower().removeprefix("www.").removeprefix("m.")
+        kind = "video" if host in VIDEO_HOSTS else "embed"
+        return html.fragment_fromstring(video.render(video=watch, qr=qr, kind=kind).strip())
 
     return BodyPolicy(note_href, asset_src, frame, id_prefix=lambda note: anchor_id(note.id) + "--")
 
