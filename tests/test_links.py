@@ -157,7 +157,10 @@ def test_links_to_drafts_and_excluded_notes_are_unpublished(read):
         (LinkStatus.UNPUBLISHED, "draft"), (LinkStatus.UNPUBLISHED, "idea"),
     ]
     assert [n.path for n in model.notes] == ["a.md"]
-    assert [s.path for s in model.skipped] == ["Draft.md"]
+    assert [(s.path, s.reason) for s in model.skipped] == [
+        ("Brouillon/Idea.md", "excluded by vault.include / vault.exclude in the configuration"),
+        ("Draft.md", "draft: true"),
+    ]
     assert [d.code for d in report.sorted() if d.path == "a.md"] == [
         "link.unpublished", "link.unpublished",
     ]

@@ -34,7 +34,14 @@ def test_sample_every_published_note_and_nothing_else(sample_vault):
     assert [n.path for n in model.notes] == sorted(expected)
     assert not [n for n in model.notes
                 if n.path.startswith(("Brouillon/", "Template/", ".trash/"))]
-    assert model.skipped == ()
+    # Drafts and templates are excluded by the editors' config, and the report says so;
+    # the trash is a dot-folder, never part of the vault.
+    excluded = "excluded by vault.include / vault.exclude in the configuration"
+    assert [(s.path, s.reason) for s in model.skipped] == [
+        (f"{folder}/{p.name}", excluded)
+        for folder in ("Brouillon", "Template")
+        for p in sorted((sample_vault / folder).glob("*.md"))
+    ]
     assert len({n.id for n in model.notes}) == len(model.notes)
     assert model.root == sample_vault
     assert model.site.title == "MuseumXTD" and model.site.language == "fr"

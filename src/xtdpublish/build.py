@@ -18,6 +18,7 @@ from .progress import Steps
 from .render.model_json import model_to_dict
 from .render.report_html import write_report_html
 from .report import Report
+from .vault.cache import ParseCache
 from .vault.reader import read_vault
 
 # Formats that lay out or embed the theme and the vault's images.
@@ -44,7 +45,7 @@ def build(vault: Path, config: Config, out: Path, formats: list[str], force: boo
           steps: Steps = Steps()) -> BuildResult:
     report = Report()
     steps.reading(vault)
-    model = read_vault(vault, config, report)
+    model = read_vault(vault, config, report, ParseCache(out / ".cache" / "notes.json", not force))
     steps.read(model)
     result = BuildResult(model, report)
     known = {} if force else fingerprint.load(out)

@@ -20,9 +20,10 @@ FORMAT = f"xtdpublish/parse-cache@1 {__version__}"
 
 
 class ParseCache:
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, read: bool = True):
+        """``path`` None keeps nothing; ``read`` False starts afresh (``--force``) but saves."""
         self.path = path
-        self.entries: dict[str, dict] = _load(path) if path else {}
+        self.entries: dict[str, dict] = _load(path) if path and read else {}
         self.used: dict[str, dict] = {}
         self.hits = 0
 

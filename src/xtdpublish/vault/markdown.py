@@ -25,6 +25,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from ..model import LINK_SCHEME, Heading
 from ..report import Report
+from .sanitize import SUSPECT, make_safe
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,10 @@ def parse_markdown(
     walk = _RefWalk(first_line, path, report)
     walk.run(tokens)
     html = md.renderer.render(tokens, md.options, env)
+    if SUSPECT.search(html):
+        suspect = SUSPECT.search(body)
+        line = first_line + (body.count("\n", 0, suspect.start()) if suspect else 0)
+        html = make_safe(html, path, line, report)
     return ParsedBody(
         html=html,
         refs=walk.refs,
@@ -589,9 +594,13 @@ class _RefWalk:
             self.first_h1 = text
 
 
+C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
+
+
 def _local_target(url: str, same_note: bool) -> tuple[str, str | None, str] | None:
     """(path, fragment, kind) of a URL that points into the vault, or None for the web."""
-    url = url.strip()
+    # As browsers do (WHATWG URL): tabs and newlines vanish, so "java\tscript:" is a scheme.
+    url = re.sub(r"[\t\n\r]", "", url).strip(C0_AND_SPACE)
     if not url:
         return None
     if url.startswith("#"):

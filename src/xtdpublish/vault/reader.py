@@ -18,14 +18,23 @@ from ..report import Report
 from .files import scan_vault
 from .git import git_history
 from .links import LinkIndex, NoteTarget, backlinks, report_embed_cycles
-from .markdown import ParsedBody, parse_markdown, slugify
+from .cache import (
+    ParseCache,
+    diagnostics_from_json,
+    diagnostics_to_json,
+    headings_from_json,
+    headings_to_json,
+)
+from .markdown import ParsedBody, RawRef, parse_markdown, slugify
 from .metadata import choose_title
 from .nav import NavItem, build_nav
 from .source import NoteSource, read_note
 
 
-def read_vault(root: Path, config: Config, report: Report) -> Model:
+def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | None = None) -> Model:
     files = scan_vault(root, config.vault, report)
+    for path in files.excluded:
+        report.skip(path, "excluded by vault.include / vault.exclude in the configuration")
     history = git_history(root, report)
     sources: list[NoteSource] = []
     unpublished: list[NoteSource] = []
@@ -36,10 +45,9 @@ def read_vault(root: Path, config: Config, report: Report) -> Model:
             unpublished.append(source)
         else:
             sources.append(source)
-    bodies = {
-        s.path: parse_markdown(s.body, s.body_line, config.vault.breaks, s.path, report)
-        for s in sources
-    }
+    cache = cache or ParseCache(None)
+    bodies = {s.path: _parse(s, config.vault.breaks, cache, report) for s in sources}
+    cache.save()
     titles = {s.path: choose_title(s, bodies[s.path].first_h1) for s in sources}
     ids = note_ids([s.path for s in sources])
     other_ids = _other_ids([s.path for s in unpublished] + list(files.excluded), set(ids.values()))
@@ -87,6 +95,50 @@ def read_vault(root: Path, config: Config, report: Report) -> Model:
         diagnostics=tuple(report.diagnostics),
         root=root,
     )
+
+
+def _parse(source: NoteSource, breaks: bool, cache: ParseCache, report: Report) -> ParsedBody:
+    """The parsed body, from the cache when this very text was parsed before."""
+    key = cache.key(source.path, source.body_line, breaks, source.body)
+    entry = cache.get(key)
+    if entry is not None:
+        try:
+            body, diagnostics = _body_from_json(entry)
+        except (KeyError, TypeError, ValueError):
+            pass  # an entry of another shape: parse again, never trust it
+        else:
+            report.diagnostics.extend(diagnostics)
+            return body
+    local = Report()
+    body = parse_markdown(source.body, source.body_line, breaks, source.path, local)
+    report.diagnostics.extend(local.diagnostics)
+    cache.put(key, _body_to_json(body, local.diagnostics))
+    return body
+
+
+def _body_to_json(body: ParsedBody, diagnostics) -> dict:
+    return {
+        "html": body.html,
+        "refs": [[r.line, r.raw, r.target_text, r.label, r.fragment, r.embed, r.kind, r.width]
+                 for r in body.refs],
+        "headings": headings_to_json(body.headings),
+        "block_ids": body.block_ids,
+        "first_h1": body.first_h1,
+        "summary": body.summary,
+        "diagnostics": diagnostics_to_json(diagnostics),
+    }
+
+
+def _body_from_json(entry: dict):
+    body = ParsedBody(
+        html=str(entry["html"]),
+        refs=[RawRef(*row) for row in entry["refs"]],
+        headings=headings_from_json(entry["headings"]),
+        block_ids=[str(b) for b in entry["block_ids"]],
+        first_h1=entry["first_h1"],
+        summary=str(entry["summary"]),
+    )
+    return body, diagnostics_from_json(entry["diagnostics"])
 
 
 def note_ids(paths: list[str]) -> dict[str, str]:
