@@ -507,3 +507,15 @@ def test_the_rss_description_is_the_summary_escaped_as_html_and_atom_keeps_it_as
     atom = feedparser.parse(files["atom.xml"].read_bytes()).entries[0]
     assert atom.summary == "1 < 2 & AT&T" and atom.summary_detail.type == "text/plain"
     assert json.loads(files["feed.json"].read_text(encoding="utf-8"))["items"][0]["summary"] == "1 < 2 & AT&T"
+
+
+def test_the_items_shared_between_formats_are_dropped_with_their_model(tmp_path):
+    import gc
+
+    model = model_of(note("A"))
+    jsonfeed.render(model, config_of(), tmp_path, Report())
+    assert id(model) in feeditems._SHARED
+    key = id(model)
+    del model
+    gc.collect()
+    assert key not in feeditems._SHARED

@@ -155,7 +155,7 @@ class FeedBuilder:
         )
 
     def _item(self, note: Note) -> FeedItem:
-        item, warnings = self._shared.item(note)
+        item, warnings = self._shared.item(self.model, note)
         self._tell(warnings)
         return item
 
@@ -181,25 +181,25 @@ class _ModelItems:
     """
 
     def __init__(self, model: Model, base_url: str, host: str) -> None:
-        self.model = model
+        # No reference to the model is kept: the cache entry must die with it (see _SHARED).
         self.base_url = base_url
         self.host = host
         self.id_warnings: list[Warning] = []
-        self.ids = self._assign_ids()
+        self.ids = self._assign_ids(model)
         self.items: dict[str, tuple[FeedItem, list[Warning]]] = {}
         self.told: set[Warning] = set()
 
-    def item(self, note: Note) -> tuple[FeedItem, list[Warning]]:
+    def item(self, model: Model, note: Note) -> tuple[FeedItem, list[Warning]]:
         if note.id not in self.items:
-            self.items[note.id] = self._make(note)
+            self.items[note.id] = self._make(model, note)
         return self.items[note.id]
 
-    def _make(self, note: Note) -> tuple[FeedItem, list[Warning]]:
-        content = item_html(self.model, note)
+    def _make(self, model: Model, note: Note) -> tuple[FeedItem, list[Warning]]:
+        content = item_html(model, note)
         published = _aware(note.published)
         item = FeedItem(
             id=self.ids[note.id],
-            url=self.model.note_url(note) or self.base_url + "/",
+            url=model.note_url(note) or self.base_url + "/",
             title=plain_text(note.title) or note.path.rsplit("/", 1)[-1].removesuffix(".md"),
             content_html=content,
             summary=summary_of(note, content),
@@ -218,11 +218,11 @@ class _ModelItems:
             ))
         return item, warnings
 
-    def _assign_ids(self) -> dict[str, str]:
+    def _assign_ids(self, model: Model) -> dict[str, str]:
         """Every note's id, unique: a note whose id is taken (a copied uid) gets one from its own path."""
         ids: dict[str, str] = {}
         owner: dict[str, Note] = {}
-        for note in self.model.notes:
+        for note in model.notes:
             candidate = item_id(note, self.host)
             if candidate in owner:
                 other = owner[candidate]
@@ -249,7 +249,9 @@ def _shared_items(model: Model, base_url: str, host: str) -> _ModelItems:
     if entry is not None and entry[0]() is model:
         return entry[1]
     shared = _ModelItems(model, base_url, host)
-    _SHARED[key] = (weakref.ref(model, lambda _ref: _SHARED.pop(key, None)), shared)
+    # The callback keeps its own reference to the dict: at interpreter exit the global may be gone.
+    forget = lambda _ref, entries=_SHARED, key=key: entries.pop(key, None)  # noqa: E731
+    _SHARED[key] = (weakref.ref(model, forget), shared)
     return shared
 
 
