@@ -26,10 +26,10 @@ class Report:
         self.skipped.append(Skipped(path, reason))
 
     def count(self, severity: Severity) -> int:
-        return sum(1 for d in self.diagnostics if d.severity == severity)
+        return sum(1 for d in self.sorted() if d.severity == severity)
 
     def sorted(self) -> list[Diagnostic]:
-        """Diagnostics in a stable order: by file, then line, then code."""
+        """Each diagnostic once (two formats may meet the same problem), by file, line, code."""
         return sorted(
-            self.diagnostics, key=lambda d: (d.path, d.line or 0, d.code, d.message)
+            dict.fromkeys(self.diagnostics), key=lambda d: (d.path, d.line or 0, d.code, d.message)
         )
