@@ -16,11 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "xtdpublish"
 
 # Modules outside vault/ that read notes today, each with why it is tolerated. The test
 # below checks that each still does, so the list cannot silently outlive its reason.
-KNOWN_NOTE_READERS = {
-    # `xtdpublish init` guesses a config from a vault it cannot configure yet; it should
-    # call vault.files.scan_vault instead of its own rglob (reported in issue 2's notes).
-    "init.py",
-}
+KNOWN_NOTE_READERS: set[str] = set()
 
 
 def modules(under: Path = PACKAGE) -> list[Path]:

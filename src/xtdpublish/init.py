@@ -1,8 +1,7 @@
 """``xtdpublish init``: a commented ``xtdpublish.toml`` guessed from a vault.
 
-This reads the vault itself (frontmatter, a sample of the text, Obsidian's settings) because
-it writes the configuration the reader will later use; it writes no output and never replaces
-an existing file.
+It reads the notes through the vault reader (with the default configuration, since there is
+none yet), plus Obsidian's settings; it writes no output and never replaces an existing file.
 """
 
 from __future__ import annotations
@@ -14,9 +13,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
-from .config import CONFIG_NAME
+from .config import CONFIG_NAME, VaultConfig
+from .report import Report
+from .vault.files import scan_vault
+from .vault.frontmatter import split_frontmatter
 
 # Folders whose notes are not meant to be published, by their name (case and accents ignored).
 UNPUBLISHED_FOLDER = re.compile(
@@ -85,8 +86,9 @@ def write_config(vault: Path) -> Path:
 
 def guess_config(vault: Path) -> Guess:
     guess = Guess()
-    guess.exclude = unpublished_folders(vault)
-    notes = [n for n in read_notes(vault) if not _excluded(n.path, guess.exclude)]
+    every_note = read_notes(vault)
+    guess.exclude = unpublished_folders(vault, [note.path for note in every_note])
+    notes = [n for n in every_note if not _excluded(n.path, guess.exclude)]
     guess.notes = len(notes)
     guess.title, guess.title_reason = guess_title(notes, vault)
     guess.language, guess.language_reason = guess_language(notes)
@@ -100,46 +102,23 @@ def guess_config(vault: Path) -> Guess:
 # -- reading the vault, tolerantly -------------------------------------------------------
 
 def read_notes(vault: Path) -> list[NoteInfo]:
+    """Every note of the vault, read by the vault reader's own rules (decoding, NFC,
+    dot-folders, symlinks, frontmatter recovery); its complaints are the build's to make."""
+    quiet = Report()
+    files = scan_vault(vault, VaultConfig(), quiet)
     notes = []
-    for file in sorted(vault.rglob("*.md")):
-        relative = file.relative_to(vault)
-        if any(part.startswith(".") for part in relative.parts) or not file.is_file():
-            continue
-        try:
-            text = file.read_text(encoding="utf-8-sig", errors="replace")
-        except OSError:
-            continue
-        meta, body = split_frontmatter(text.replace("\r\n", "\n"))
-        path = unicodedata.normalize("NFC", relative.as_posix())
-        notes.append(NoteInfo(path, meta, body))
+    for file in files.notes:
+        front = split_frontmatter(file.text, file.path, quiet)
+        notes.append(NoteInfo(file.path, front.meta, front.body))
     return notes
-
-
-def split_frontmatter(text: str) -> tuple[dict, str]:
-    match = re.match(r"---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|$)", text, re.S)
-    if not match:
-        return {}, text
-    raw, body = match.group(1) or "", text[match.end():]
-    try:
-        meta = yaml.safe_load(raw)
-    except yaml.YAMLError:
-        meta = _loose_mapping(raw)  # e.g. `alias: [Question?]`, which PyYAML refuses
-    return (meta if isinstance(meta, dict) else {}), body
-
-
-def _loose_mapping(raw: str) -> dict:
-    meta: dict = {}
-    for line in raw.splitlines():
-        match = re.match(r"([A-Za-z_][\w-]*)\s*:\s*(.*)$", line)
-        if match:
-            meta[match.group(1)] = match.group(2).strip() or {}
-    return meta
 
 
 # -- the guesses ----------------------------------------------------------------------
 
-def unpublished_folders(vault: Path) -> list[str]:
-    """Folders of drafts, templates and trash that hold notes, as exclude globs."""
+def unpublished_folders(vault: Path, note_paths: list[str]) -> list[str]:
+    """Folders of drafts, templates and trash that hold notes, as exclude globs.
+
+    Dot-folders (.trash, .obsidian) are never read, so they need no line."""
     named = set()
     templates = _obsidian_setting(vault, "templates.json", "folder")
     if isinstance(templates, str) and templates.strip("/"):
@@ -150,7 +129,7 @@ def unpublished_folders(vault: Path) -> list[str]:
             continue  # inside .obsidian, .git...
         if UNPUBLISHED_FOLDER.fullmatch(_plain(folder.name)):
             named.add(unicodedata.normalize("NFC", relative.as_posix()))
-    holding_notes = [f for f in named if any((vault / f).rglob("*.md"))]
+    holding_notes = [f for f in named if any(p.startswith(f + "/") for p in note_paths)]
     # a folder inside one already excluded needs no line of its own
     return [f"{f}/**" for f in sorted(holding_notes)
             if not any(f.startswith(other + "/") for other in holding_notes)]
