@@ -10,13 +10,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "xtdpublish"
 
-# Modules outside vault/ that read notes today, each with why it is tolerated. The test
-# below checks that each still does, so the list cannot silently outlive its reason.
-KNOWN_NOTE_READERS: set[str] = set()
 
 
 def modules(under: Path = PACKAGE) -> list[Path]:
@@ -81,14 +77,8 @@ def test_only_vault_opens_note_files():
     offenders = {
         name_of(path): opens_notes(path) for path in modules()
         if "vault" not in path.relative_to(PACKAGE).parts
-        and name_of(path) not in KNOWN_NOTE_READERS
     }
     assert {k: v for k, v in offenders.items() if v} == {}
-
-
-@pytest.mark.parametrize("name", sorted(KNOWN_NOTE_READERS))
-def test_known_note_readers_still_need_their_exception(name):
-    assert opens_notes(PACKAGE / name), f"{name} no longer reads notes: drop it from the list"
 
 
 def test_the_checks_see_what_they_look_for(tmp_path):
