@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -170,6 +171,17 @@ def test_note_ids_use_the_whole_path_when_file_names_collide():
         "Notes/Foo.md": "notes-foo", "Old/foo.md": "old-foo",
         "Bar baz.md": "bar-baz", "Bar-baz.md": "bar-baz-2", "É.md": "e",
     }
+
+
+def test_note_ids_are_ascii_slugs_even_for_names_with_no_ascii_form():
+    """Found by tests/test_fuzz_vaults.py: ``日本語.md`` had the id ``日本語``, which
+    model.json's schema (``^[a-z0-9][a-z0-9-]*$``) refuses."""
+    ids = note_ids(["日本語.md", "שלום עולם.md", "🙂.md", "a/日本.md", "b/日本.md", "Café.md"])
+    assert ids == {
+        "日本語.md": "wgv71a119e", "שלום עולם.md": "9hcbzddd1b8c", "🙂.md": "note",
+        "a/日本.md": "a", "b/日本.md": "b", "Café.md": "cafe",
+    }
+    assert all(re.fullmatch(r"[a-z0-9][a-z0-9-]*", i) for i in ids.values())
 
 
 SAMPLE_DIAGNOSTICS = [

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import mimetypes
 import posixpath
+import re
 from pathlib import Path
 
 from ..config import Config
@@ -29,6 +30,8 @@ from .markdown import ParsedBody, RawRef, parse_markdown, slugify
 from .metadata import choose_title
 from .nav import NavItem, build_nav
 from .source import NoteSource, read_note
+
+ID_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | None = None) -> Model:
@@ -145,20 +148,33 @@ def note_ids(paths: list[str]) -> dict[str, str]:
     """path → id: the slug of the file name; notes that share one use their whole path's."""
     by_slug: dict[str, list[str]] = {}
     for path in sorted(paths):
-        by_slug.setdefault(slugify(_stem(path), "note"), []).append(path)
+        by_slug.setdefault(id_slug(_stem(path)), []).append(path)
     ids: dict[str, str] = {}
     for slug, same in sorted(by_slug.items()):
         for path in same:
-            ids[path] = slug if len(same) == 1 else slugify(path.removesuffix(".md"), "note")
+            ids[path] = slug if len(same) == 1 else id_slug(path.removesuffix(".md"))
     return _dedupe(ids)
+
+
+def id_slug(text: str) -> str:
+    """An ASCII slug for a note id (``[a-z0-9][a-z0-9-]*``, as model.json's schema says).
+
+    ``slugify`` keeps letters that have no ASCII form (``日本語``), which suits anchors but
+    not ids: those are spelled in Punycode instead, stable and still distinct.
+    """
+    slug = slugify(text, "note")
+    if not ID_SLUG.fullmatch(slug):
+        punycode = slug.encode("punycode").decode("ascii").lower()
+        slug = re.sub(r"[^a-z0-9]+", "-", punycode).strip("-") or "note"
+    return slug
 
 
 def _other_ids(paths: list[str], taken: set[str]) -> dict[str, str]:
     """Ids for notes outside the model (drafts, excluded): never one a published note has."""
     ids = {}
     for path in sorted(set(paths)):
-        slug = slugify(_stem(path), "note")
-        ids[path] = slug if slug not in taken else slugify(path.removesuffix(".md"), "note")
+        slug = id_slug(_stem(path))
+        ids[path] = slug if slug not in taken else id_slug(path.removesuffix(".md"))
     return ids
 
 
