@@ -519,3 +519,19 @@ def test_the_items_shared_between_formats_are_dropped_with_their_model(tmp_path)
     del model
     gc.collect()
     assert key not in feeditems._SHARED
+
+
+def test_characters_xml_cannot_hold_are_left_out_of_every_feed(tmp_path):
+    """Found by tests/test_fuzz_vaults.py: a note with a backspace (``\\x08``) in its text made
+    lxml refuse the RSS description, and the RSS and Atom feeds were not written."""
+    dirty = "Ti\x08tre\x0b\x1f\ufffe"
+    model = model_of(note("A", body=f"<p>corps\x01 {dirty}</p>", title=dirty, summary="Ré\x01sumé",
+                          tags=("ressource", "t\x02ag"), uid="urn:x\x03y"))
+    files = render_all(model, config_of(), tmp_path)
+    for name in ("rss.xml", "atom.xml"):
+        parsed = feedparser.parse(files[name].read_bytes())
+        assert not parsed.bozo, parsed.get("bozo_exception")
+        assert parsed.entries[0].title == "Titre" and parsed.entries[0].id == "urn:xy"
+    item = json.loads(files["feed.json"].read_text(encoding="utf-8"))["items"][0]
+    assert (item["title"], item["summary"], item["tags"]) == ("Titre", "Résumé", ["ressource", "tag"])
+    assert item["content_html"] == "<p>corps Titre</p>"

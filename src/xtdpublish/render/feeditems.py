@@ -23,6 +23,10 @@ from .feedbody import item_html, plain_text, summary_of
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+\Z")
+# What XML 1.0 cannot hold: C0 controls but tab and newlines, U+FFFE/U+FFFF, lone surrogates.
+# lxml (under feedgen) refuses them outright, so one such character in a note would stop the
+# RSS and Atom feeds: every text of an item and a channel goes through xml_text.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,11 @@ def item_id(note: Note, host: str) -> str:
     return f"tag:{host},{day}:{quote(first, safe='/')}"
 
 
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML cannot hold (see NOT_XML)."""
+    return NOT_XML.sub("", text)
+
+
 def tag_slug(tag: str) -> str:
     """A tag as a file name: lower case ASCII letters, digits and dashes."""
     ascii_tag = unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode()
@@ -144,12 +153,12 @@ class FeedBuilder:
         site = self.model.site
         items = tuple(self._item(note) for note in notes)
         return Channel(
-            title=plain_text(title) or self.host,
-            description=plain_text(site.subtitle) or plain_text(title) or self.host,
+            title=plain_text(xml_text(title)) or self.host,
+            description=plain_text(xml_text(site.subtitle or title)) or self.host,
             home_url=self.base_url + "/",
             self_url=self.base_url + self_path,
-            language=site.language,
-            author=site.author,
+            language=xml_text(site.language),
+            author=xml_text(site.author),
             updated=max((item.updated for item in items), default=self._newest_note()),
             items=items,
         )
@@ -195,17 +204,20 @@ class _ModelItems:
         return self.items[note.id]
 
     def _make(self, model: Model, note: Note) -> tuple[FeedItem, list[Warning]]:
-        content = item_html(model, note)
+        content = xml_text(item_html(model, note))
         published = _aware(note.published)
+        stem = note.path.rsplit("/", 1)[-1].removesuffix(".md")
+        title = plain_text(xml_text(note.title)) or xml_text(stem) or note.id
         item = FeedItem(
             id=self.ids[note.id],
-            url=model.note_url(note) or self.base_url + "/",
-            title=plain_text(note.title) or note.path.rsplit("/", 1)[-1].removesuffix(".md"),
+            url=xml_text(model.note_url(note) or self.base_url + "/"),
+            title=title,
             content_html=content,
-            summary=summary_of(note, content),
+            summary=xml_text(summary_of(note, content)),
             published=published,
             updated=max(published, _aware(note.updated)),
-            tags=tuple(dict.fromkeys(filter(None, (plain_text(t.lstrip("#")) for t in note.tags)))),
+            tags=tuple(dict.fromkeys(filter(None, (plain_text(xml_text(t.lstrip("#")))
+                                                   for t in note.tags)))),
             path=note.path,
         )
         warnings: list[Warning] = []
@@ -223,7 +235,7 @@ class _ModelItems:
         ids: dict[str, str] = {}
         owner: dict[str, Note] = {}
         for note in model.notes:
-            candidate = item_id(note, self.host)
+            candidate = xml_text(item_id(note, self.host))
             if candidate in owner:
                 other = owner[candidate]
                 self.id_warnings.append((
