@@ -107,6 +107,17 @@ def test_bytes_undefined_in_cp1252_do_not_break_reading(make_vault):
     assert codes(report) == [("odd.md", "warning", "file.encoding")]
 
 
+def test_control_characters_are_removed_with_a_warning_naming_the_line(make_vault):
+    """Found by tests/test_fuzz_vaults.py: a backspace or a vertical tab in a note reached
+    lxml (render/body.py, feedgen), which refuses any string XML cannot hold, and the feeds
+    stopped. Tab and newline stay; form feed, escape, U+FFFF and the like go."""
+    root = make_vault({"ctl.md": b"# T\x08itre\n\nline\ttab\x0b\x0c\x1b[31m\xef\xbf\xbf end\r\n"})
+    files, report = scan(root)
+    assert files.notes[0].text == "# Titre\n\nline\ttab[31m end\n"
+    assert codes(report) == [("ctl.md", "warning", "file.control")]
+    assert report.diagnostics[0].line == 1
+
+
 def test_nul_bytes_skip_the_file_with_an_error(make_vault):
     root = make_vault({"bin.md": b"PK\x03\x04\x00\x00text", "ok.md": "ok"})
     files, report = scan(root)
@@ -143,6 +154,9 @@ def test_two_names_equal_once_normalised_are_reported(make_vault):
     files, report = scan(root)
     assert len(files.notes) == 1
     assert codes(report) == [("é.md", "error", "file.duplicate")]
+    # found by tests/test_fuzz_vaults.py: the second file was in no list of the build report
+    assert [s.path for s in report.skipped] == ["é.md"]
+    assert "Unicode" in report.skipped[0].reason
 
 
 def test_symlinks_outside_the_vault_are_never_followed(make_vault, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import frontmatter as python_frontmatter
 import pytest
@@ -271,3 +272,13 @@ def test_a_failed_attempt_leaves_no_warnings_behind():
     front, report = split("---\na: 1\na: 2\nx: !!python/name:os.system\n---\n")
     assert front.meta["a"] == 2
     assert [c for _, _, c in diags(report)] == ["frontmatter.duplicate-key", "frontmatter.recovered"]
+
+
+def test_yaml_escapes_cannot_put_control_characters_into_the_metadata():
+    """Found with tests/test_fuzz_vaults.py: the pure-Python loader decodes "\\b" and
+    "\\ud800" in double quotes, and no XML output (EPUB, RSS, Atom) can hold either."""
+    front, _ = split('---\ntitle: "Ti\\btre\\ud800"\n"k\\x01": [a\x7f]\n---\nbody\n')
+    texts = [*front.meta, *(v for v in front.meta.values() if isinstance(v, str)),
+             *front.meta.get("k", [])]
+    assert texts and not any(re.search("[\x00-\x08\x0b-\x1f\ud800-\udfff]", t) for t in texts)
+    assert front.meta["title"] in ("Titre", 'Ti\\btre\\ud800')  # libyaml refuses the escape

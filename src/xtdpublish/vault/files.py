@@ -1,8 +1,9 @@
 """Which files of a vault are notes and which are assets, and each note's text.
 
 A note's text is decoded once here (UTF-8 with or without BOM, else cp1252 with a
-warning), its line endings made LF and its characters NFC, so that nothing later
-has to care how the file was written. Vault paths are relative, "/"-separated
+warning), its line endings made LF, its characters NFC and without the control
+characters no XML or HTML output can hold, so that nothing later has to care how
+the file was written. Vault paths are relative, "/"-separated
 and NFC (macOS writes NFD file names).
 """
 
@@ -19,6 +20,10 @@ from ..config import VaultConfig
 from ..report import Report
 
 NOTE_SUFFIX = ".md"
+# C0 controls but tab and newline, and U+FFFE/U+FFFF: no XML (EPUB, RSS, Atom) can hold them
+# and lxml refuses them outright, so one in a note would stop every renderer that uses it.
+# Lone surrogates cannot come from a file, but they can from a YAML escape (PURE_LOADER).
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,8 @@ def scan_vault(root: Path, config: VaultConfig, report: Report) -> VaultFiles:
             report.error(path, None, "file.duplicate",
                          f"two files have the name {path!r} once Unicode-normalised "
                          f"({notes[path].abs_path.name!r} and {file.name!r}); only the first is read")
+            report.skip(path, f"another file has this name once Unicode-normalised ({file.name!r} "
+                              "is not read); rename one of them")
             continue
         source = read_source(path, file, report)
         if source is not None:
@@ -165,6 +172,13 @@ def decode(data: bytes, path: str, report: Report) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]
+    found = NOT_TEXT.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        report.warning(path, line, "file.control",
+                       f"control character U+{ord(found.group()):04X} removed (and any other in "
+                       "the file): no output can hold it")
+        text = NOT_TEXT.sub("", text)
     return unicodedata.normalize("NFC", text)
 
 

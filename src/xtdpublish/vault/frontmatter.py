@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from ..report import Report
+from .files import NOT_TEXT
 
 
 def _loader_class(base: type) -> type:
@@ -424,7 +425,8 @@ def _pseudo_value(raw: str) -> Any:
 # -- JSON-safe values -----------------------------------------------------------
 
 def json_safe(value: Any, path: str, report: Report, line: int) -> Any:
-    """Metadata as JSON can hold it: dates as ISO text, keys as text, no cycles."""
+    """Metadata as JSON and XML can hold it: dates as ISO text, keys as text, no cycles,
+    no control characters."""
     budget = [MAX_NODES]
     result = _safe(value, budget, 0)
     if budget[0] < 0:
@@ -439,7 +441,9 @@ def _safe(value: Any, budget: list[int], depth: int) -> Any:
     if budget[0] < 0 or depth > MAX_DEPTH:
         budget[0] = -1
         return None
-    if value is None or isinstance(value, (bool, int, str)):
+    if isinstance(value, str):
+        return NOT_TEXT.sub("", value)  # a YAML escape ("\\b", "\\ud800") can write one
+    if value is None or isinstance(value, (bool, int)):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
@@ -457,7 +461,7 @@ def _safe(value: Any, budget: list[int], depth: int) -> Any:
 
 def _safe_key(key: Any) -> str:
     if isinstance(key, str):
-        return key
+        return NOT_TEXT.sub("", key)
     if isinstance(key, bool):
         return "true" if key else "false"
     if key is None:
