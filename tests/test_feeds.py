@@ -535,3 +535,14 @@ def test_characters_xml_cannot_hold_are_left_out_of_every_feed(tmp_path):
     item = json.loads(files["feed.json"].read_text(encoding="utf-8"))["items"][0]
     assert (item["title"], item["summary"], item["tags"]) == ("Titre", "Résumé", ["ressource", "tag"])
     assert item["content_html"] == "<p>corps Titre</p>"
+
+
+def test_a_summary_taken_from_the_items_text_is_plain_text_too(tmp_path):
+    """Found by tests/test_fuzz_vaults.py: a note with only a code block has no summary in the
+    model, and the one made from the item's text kept the code's ``<script>`` as markup."""
+    code = "<pre><code>[[Index]] &lt;script&gt;alert(1)&lt;/script&gt; 1 &lt; 2</code></pre>"
+    files = render_all(model_of(note("A", body=code, summary="")), config_of(), tmp_path)
+    data = json.loads(files["feed.json"].read_text(encoding="utf-8"))
+    assert check_feed(data) == []
+    assert data["items"][0]["summary"] == "[[Index]] 1 < 2"
+    assert "&lt;script&gt;" in data["items"][0]["content_html"]  # the code itself is kept

@@ -68,7 +68,9 @@ def summary_of(note: Note, content_html: str, length: int = 300) -> str:
     """The note's summary as plain text; from the item's HTML when the model has none."""
     text = plain_text(note.summary)
     if not text and content_html:
-        text = " ".join(html.fragment_fromstring(content_html, create_parent="div").text_content().split())
+        # The item's text, through plain_text too: code in it (``<script>`` shown as code)
+        # is text in HTML but would be markup in a summary that readers take as plain text.
+        text = plain_text(html.fragment_fromstring(content_html, create_parent="div").text_content())
     if len(text) > length:
         text = text[:length].rsplit(" ", 1)[0] + "…"
     return text
