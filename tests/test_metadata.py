@@ -132,6 +132,12 @@ def test_then_navigation_title_then_heading_then_filename():
     assert title_of("no frontmatter", None, "Dossier/Ma note.md")[0] == ("Ma note", "filename")
 
 
+def test_a_file_name_of_blanks_gives_the_path_as_title():
+    """Found by tests/test_fuzz_vaults.py: ``\x85.md`` (NEL) had an invisible title."""
+    assert title_of("text", None, "Dossier/\x85.md")[0] == ("Dossier/\x85.md", "filename")
+    assert title_of("text", None, " .md")[0] == (" .md", "filename")
+
+
 def test_site_name_with_a_section_gives_way_to_an_alias():
     # "Le projet Ramuz" in MuseumXTD: `title: MuseumXTD - Forum` is the page's <title>
     text = "---\ntitle: MuseumXTD - Forum\nalias: [Le projet Ramuz]\n---\n"
