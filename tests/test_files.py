@@ -159,6 +159,20 @@ def test_two_names_equal_once_normalised_are_reported(make_vault):
     assert "Unicode" in report.skipped[0].reason
 
 
+def test_a_name_clash_is_reported_even_when_the_first_file_is_not_a_note(make_vault):
+    """Found by tests/test_fuzz_vaults.py: when the first of two clashing files was empty, the
+    second was published under the same name, and nothing told the editor of the clash."""
+    root = make_vault({
+        unicodedata.normalize("NFD", "é.md"): "",
+        unicodedata.normalize("NFC", "é.md"): "two",
+    })
+    files, report = scan(root)
+    assert files.notes == []
+    assert sorted(codes(report)) == [("é.md", "error", "file.duplicate"), ("é.md", "warning", "file.empty")]
+    assert sorted(s.reason.split(" (")[0] for s in report.skipped) == [
+        "another file has this name once Unicode-normalised", "empty note"]
+
+
 def test_symlinks_outside_the_vault_are_never_followed(make_vault, tmp_path):
     outside = tmp_path / "outside"
     (outside / "secret").mkdir(parents=True)

@@ -48,11 +48,23 @@ def scan_vault(root: Path, config: VaultConfig, report: Report) -> VaultFiles:
     notes: dict[str, SourceFile] = {}
     excluded: list[str] = []
     assets: dict[str, Path] = {}
+    first_file: dict[str, Path] = {}  # note path → the first file met under that name
     for path, file, link in _walk(root, real_root, report):
         is_note = path.endswith(NOTE_SUFFIX)
         if is_note and not is_included(path, config.include, config.exclude):
             excluded.append(path)
             continue
+        if is_note:
+            # Whatever becomes of the first file (read, empty, binary, a symlink), the second
+            # is the clash: it is never read, and both names are in the report.
+            if path in first_file:
+                report.error(path, None, "file.duplicate",
+                             f"two files have the name {path!r} once Unicode-normalised "
+                             f"({first_file[path].name!r} and {file.name!r}); only the first is read")
+                report.skip(path, f"another file has this name once Unicode-normalised "
+                                  f"({file.name!r} is not read); rename one of them")
+                continue
+            first_file[path] = file
         if link == "outside":
             report.warning(path, None, "file.symlink-outside",
                            "a symbolic link to a file outside the vault is never followed")
@@ -65,13 +77,6 @@ def scan_vault(root: Path, config: VaultConfig, report: Report) -> VaultFiles:
             continue
         if not is_note:
             assets.setdefault(path, file)
-            continue
-        if path in notes:
-            report.error(path, None, "file.duplicate",
-                         f"two files have the name {path!r} once Unicode-normalised "
-                         f"({notes[path].abs_path.name!r} and {file.name!r}); only the first is read")
-            report.skip(path, f"another file has this name once Unicode-normalised ({file.name!r} "
-                              "is not read); rename one of them")
             continue
         source = read_source(path, file, report)
         if source is not None:
