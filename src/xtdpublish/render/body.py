@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
 from urllib.parse import parse_qs, urlparse
 
 from lxml import etree, html
 
+from ..htmlfragment import parse_fragment, remove_keeping_tail, serialize_fragment
 from ..model import LINK_SCHEME, Link, LinkStatus, Model, Note
 
 LINK_URL = re.compile(re.escape(LINK_SCHEME) + r"(\d+)")
@@ -54,9 +54,9 @@ def anchor_id(note_id: str, anchor: str | None = None) -> str:
 
 def render_body(model: Model, note: Note, policy: BodyPolicy) -> str:
     """The body of ``note`` as an HTML fragment for the output ``policy`` describes."""
-    root = _parse(note.body_html)
+    root = parse_fragment(note.body_html)
     _rewrite(model, note, root, policy, embedding=(note.id,))
-    return _serialize(root)
+    return serialize_fragment(root)
 
 
 def video_of(element: html.HtmlElement) -> Video:
@@ -81,16 +81,6 @@ def video_of(element: html.HtmlElement) -> Video:
     return Video(url=url, title=title)
 
 
-def _parse(fragment: str) -> html.HtmlElement:
-    wrapper = html.fragment_fromstring(fragment or "", create_parent="div")
-    return wrapper
-
-
-def _serialize(root: html.HtmlElement) -> str:
-    text = root.text or ""
-    parts = [escape(text, quote=False)] if text else []
-    parts.extend(etree.tostring(child, encoding="unicode", method="html") for child in root)
-    return "".join(parts)
 
 
 def _link_of(note: Note, value: str | None) -> Link | None:
@@ -170,7 +160,7 @@ def _rewrite_srcset(note: Note, element, policy: BodyPolicy) -> None:
 def _replace_frame(element, policy: BodyPolicy) -> None:
     replacement = policy.frame(element, video_of(element))
     if replacement is None:
-        _remove(element)
+        remove_keeping_tail(element)
     else:
         replacement.tail = element.tail
         element.getparent().replace(element, replacement)
@@ -189,7 +179,7 @@ def _expand_embed(model: Model, note: Note, element, policy: BodyPolicy, embeddi
         for anchor in element.iter("a"):
             _rewrite_anchor(note, anchor, policy)
         return
-    inner = _parse(_section(target, link.anchor))
+    inner = parse_fragment(_section(target, link.anchor))
     # Embedded content appears twice in a book: its ids must not clash with the original.
     for child in inner.iter():
         if isinstance(child.tag, str) and "id" in child.attrib:
@@ -214,7 +204,7 @@ def _section(note: Note, anchor: str | None) -> str:
     """The whole body, or the part under the heading ``anchor`` (to the next heading of its level)."""
     if anchor is None:
         return note.body_html
-    root = _parse(note.body_html)
+    root = parse_fragment(note.body_html)
     start = next((el for el in root.iter() if el.get("id") == anchor), None)
     if start is None:
         return note.body_html
@@ -248,18 +238,4 @@ def _drop_keeping_alt(element) -> None:
         span.tail = element.tail
         parent.replace(element, span)
     else:
-        _remove(element)
-
-
-def _remove(element) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail
-    previous = element.getprevious()
-    if tail:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(element)
+        remove_keeping_tail(element)

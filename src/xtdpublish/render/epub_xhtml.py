@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from html import escape
 
 from lxml import etree, html
 
+from ..htmlfragment import parse_fragment, remove_keeping_tail, serialize_fragment
 from ..model import Note
 from ..report import Report
 from .body import anchor_id
@@ -48,13 +48,13 @@ def clean_body(
     alt_for: Callable[[str], str | None] = lambda src: None,
 ) -> str:
     """One section's body, cleaned; its headings marked "unlisted" (out of the book's nav)."""
-    root = html.fragment_fromstring(fragment or "", create_parent="div")
+    root = parse_fragment(fragment)
     where = note.path if note is not None else "guide"
     prefix = anchor_id(note.id) + "--" if note is not None else None
     _drop_leading_marker(root)
     ids = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
     _clean_children(root, _Context(where, prefix, ids, alt_for, report))
-    return _serialize(root)
+    return serialize_fragment(root)
 
 
 class _Context:
@@ -66,18 +66,18 @@ class _Context:
 def _clean_children(parent, context: _Context) -> None:
     for element in list(parent):
         if not isinstance(element.tag, str):  # comments, processing instructions
-            _remove(element)
+            remove_keeping_tail(element)
             continue
         tag = element.tag.lower()
         if tag in SILENT:
-            _remove(element)
+            remove_keeping_tail(element)
             continue
         if tag in DROPPED:
             context.report.warning(
                 context.where, None, "epub.html",
                 f"a <{tag}> in this note cannot be shown by an e-reader; the EPUB leaves it out",
             )
-            _remove(element)
+            remove_keeping_tail(element)
             continue
         _clean_children(element, context)
         if tag in UNWRAPPED:
@@ -137,7 +137,7 @@ def _drop_leading_marker(root) -> None:
     if marker.tag != "span" or len(marker) or (marker.text or "").strip() or not marker.get("id"):
         return
     holder = first if marker is not first and not (marker.tail or "").strip() else marker
-    _remove(holder)
+    remove_keeping_tail(holder)
 
 
 def _clean_attributes(element, tag: str) -> None:
@@ -172,7 +172,7 @@ def _clean_image(element, where: str, report: Report, alt_for) -> None:
         span.tail = element.tail
         element.getparent().replace(element, span)
     else:
-        _remove(element)
+        remove_keeping_tail(element)
 
 
 def _clean_anchor(element, ids: set[str], prefix: str | None) -> None:
@@ -188,22 +188,6 @@ def _clean_anchor(element, ids: set[str], prefix: str | None) -> None:
     element.drop_tag()
 
 
-def _remove(element) -> None:
-    parent = element.getparent()
-    tail = element.tail
-    previous = element.getprevious()
-    if tail:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(element)
-
-
-def _serialize(root) -> str:
-    parts = [escape(root.text, quote=False)] if root.text else []
-    parts.extend(etree.tostring(child, encoding="unicode", method="html") for child in root)
-    return "".join(parts)
 
 
 SVG = "http://www.w3.org/2000/svg"

@@ -16,6 +16,7 @@ from urllib.parse import quote
 import nh3
 from lxml import html
 
+from ..htmlfragment import parse_fragment
 from ..model import Link, Model, Note
 from .body import BodyPolicy, Video, render_body
 
@@ -70,7 +71,7 @@ def summary_of(note: Note, content_html: str, length: int = 300) -> str:
     if not text and content_html:
         # The item's text, through plain_text too: code in it (``<script>`` shown as code)
         # is text in HTML but would be markup in a summary that readers take as plain text.
-        text = plain_text(html.fragment_fromstring(content_html, create_parent="div").text_content())
+        text = plain_text(parse_fragment(content_html).text_content())
     if len(text) > length:
         text = text[:length].rsplit(" ", 1)[0] + "…"
     return text

@@ -12,12 +12,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from html import escape
 from pathlib import Path
 
-from lxml import etree, html
+from lxml import html
 
 from ..config import Config
+from ..htmlfragment import parse_fragment, remove_keeping_tail, serialize_fragment
 from ..model import Model, NavNode, Note
 from .body import BodyPolicy, anchor_id, render_body
 
@@ -173,9 +173,9 @@ def shift_headings(fragment: str, level: int, title: str) -> str:
 
     A first heading that repeats the note's title is dropped (its id is kept, for links).
     """
-    root = html.fragment_fromstring(fragment or "", create_parent="div")
+    root = parse_fragment(fragment)
     for element in root.iter(*DROPPED_TAGS):
-        _drop(element)
+        remove_keeping_tail(element)
     headings = [el for el in root.iter(*HEADINGS)]
     if headings and _same_title(headings[0].text_content(), title) and _is_leading(headings[0]):
         first = headings.pop(0)
@@ -185,7 +185,7 @@ def shift_headings(fragment: str, level: int, title: str) -> str:
             marker.tail = first.tail
             first.getparent().replace(first, marker)
         else:
-            _drop(first)
+            remove_keeping_tail(first)
     stack: list[int] = []
     for heading in headings:
         original = int(heading.tag[1])
@@ -193,7 +193,7 @@ def shift_headings(fragment: str, level: int, title: str) -> str:
             stack.pop()
         stack.append(original)
         heading.tag = f"h{min(level + len(stack), 6)}"
-    return _serialize(root)
+    return serialize_fragment(root)
 
 
 def _is_leading(heading) -> bool:
@@ -208,24 +208,6 @@ def _same_title(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def _drop(element) -> None:
-    tail = element.tail
-    parent = element.getparent()
-    if parent is None:
-        return
-    previous = element.getprevious()
-    if tail:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(element)
-
-
-def _serialize(root) -> str:
-    parts = [escape(root.text, quote=False)] if root.text else []
-    parts.extend(etree.tostring(child, encoding="unicode", method="html") for child in root)
-    return "".join(parts)
 
 
 def sort_key(text: str) -> str:
@@ -280,9 +262,9 @@ def _french(text: str) -> str:
 
 def typeset_html(fragment: str, language: str) -> str:
     """``typeset`` applied to the text nodes of an HTML fragment, never inside code or URLs."""
-    root = html.fragment_fromstring(fragment or "", create_parent="div")
+    root = parse_fragment(fragment)
     _typeset_tree(root, language)
-    return _serialize(root)
+    return serialize_fragment(root)
 
 
 def _typeset_tree(element, language: str) -> None:

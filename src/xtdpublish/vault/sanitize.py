@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from lxml import etree, html
 
+from ..htmlfragment import parse_fragment, remove_keeping_tail, serialize_fragment
 from ..report import Report
 
 DROPPED_ELEMENTS = {"script", "style", "link", "meta", "base", "frame", "frameset", "applet"}
@@ -32,14 +32,14 @@ def make_safe(fragment: str, path: str, line: int, report: Report) -> str:
     """``fragment`` without what runs or restyles; one warning names what was removed."""
     if not SUSPECT.search(fragment):
         return fragment
-    root = html.fragment_fromstring(fragment, create_parent="div")
+    root = parse_fragment(fragment)
     removed: Counter[str] = Counter()
     for element in list(root.iter()):
         if not isinstance(element.tag, str):
             continue
         if element.tag.lower() in DROPPED_ELEMENTS:
             removed[f"<{element.tag.lower()}>"] += 1
-            _drop(element)
+            remove_keeping_tail(element)
             continue
         for name, value in list(element.attrib.items()):
             lowered = name.lower()
@@ -58,30 +58,10 @@ def make_safe(fragment: str, path: str, line: int, report: Report) -> str:
     report.warning(path, line, "html.unsafe",
                    f"removed from the note's HTML: {what} (scripts and page styles are never "
                    "published; the rest of the note is)")
-    return _serialize(root)
+    return serialize_fragment(root)
 
 
 def _unsafe_url(value: str) -> bool:
     compact = CONTROL.sub("", value).lower()
     return any(scheme in compact for scheme in UNSAFE_SCHEMES)
 
-
-def _drop(element) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail
-    previous = element.getprevious()
-    if tail:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(element)
-
-
-def _serialize(root) -> str:
-    from html import escape
-
-    text = escape(root.text, quote=False) if root.text else ""
-    return text + "".join(etree.tostring(child, encoding="unicode", method="html") for child in root)
