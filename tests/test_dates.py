@@ -75,6 +75,19 @@ def test_impossible_or_unreadable_dates(text):
         parse_date(text)
 
 
+@pytest.mark.parametrize("value", [
+    "0089-01-01", "0999-12-31T23:00:00Z", "1000-01-01T00:30:00+01:00", date(89, 1, 1),
+    datetime(500, 5, 5), "9999-12-31T23:00:00-11:00", "0001-01-01T00:00:00+14:00",
+])
+def test_dates_no_output_can_write_are_refused(value):
+    """Found by tests/test_fuzz_vaults.py: ``created: '0089-01-01'`` reached RSS as
+    ``01 Jan 89`` (feedgen's strftime does not pad the year), read back as 2089; and a date
+    with no UTC equivalent would stop the EPUB and PDF, which convert to UTC."""
+    with pytest.raises(DateError):
+        parse_date(value)
+    assert parse_date("1000-01-01").year == 1000 and parse_date("9999-12-31").year == 9999
+
+
 def test_impossible_date_message_names_the_value():
     with pytest.raises(DateError, match="2022-13-45"):
         parse_date("2022-13-45")

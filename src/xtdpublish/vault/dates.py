@@ -20,6 +20,9 @@ PUBLISHED_KEYS = ("date", "created", "published")
 UPDATED_KEYS = ("updated", "modified", "lastmod")
 # Eleventy's own date keywords: "take the date from the file", i.e. the next source
 ELEVENTY_KEYWORDS = {"created", "last modified", "git created", "git last modified"}
+# A note's date has a four-digit year: feedgen writes RSS dates with strftime's %Y, which
+# does not pad, so year 89 would be read back as 2089 ("0089" is a typo, not a note's date).
+EARLIEST_YEAR = 1000
 
 
 class DateError(ValueError):
@@ -73,9 +76,9 @@ def parse_date(value: Any) -> datetime:
     if isinstance(value, bool):
         raise DateError(f"{value!r} is not a date")
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return _possible(value if value.tzinfo else value.replace(tzinfo=timezone.utc), str(value))
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+        return _possible(datetime(value.year, value.month, value.day, tzinfo=timezone.utc), str(value))
     if isinstance(value, int):
         value = str(value)
     if not isinstance(value, str):
@@ -113,9 +116,22 @@ def _from_match(match: re.Match[str], raw: str) -> datetime:
     second = int(parts["s"]) if parts.get("s") else 0
     micro = int((parts.get("frac") or "0")[:6].ljust(6, "0"))
     try:
-        return datetime(year, month, day, hour, minute, second, micro, tzinfo=_zone(parts.get("tz")))
+        moment = datetime(year, month, day, hour, minute, second, micro, tzinfo=_zone(parts.get("tz")))
     except ValueError as error:
         raise DateError(f"{raw.strip()!r} is not a possible date ({error})") from None
+    return _possible(moment, raw.strip())
+
+
+def _possible(moment: datetime, raw: str) -> datetime:
+    """``moment`` when every output can write it: a four-digit year, in its zone and in UTC
+    (renderers convert to UTC; ``9999-12-31T23:00-11:00`` has no UTC date)."""
+    try:
+        utc = moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise DateError(f"{raw!r} is out of the range of dates") from None
+    if min(moment.year, utc.year) < EARLIEST_YEAR:
+        raise DateError(f"{raw!r} has a year before {EARLIEST_YEAR}: not a note's date (a typo?)")
+    return moment
 
 
 def _zone(text: str | None) -> timezone:
