@@ -394,3 +394,18 @@ def test_any_small_vault_gives_a_consistent_model(notes):
         assert note.id not in note.backlinks
         assert list(note.backlinks) == sorted(set(note.backlinks))
     assert model.diagnostics == tuple(report.diagnostics)
+
+
+def test_an_unpublished_target_never_has_a_published_notes_id(make_vault):
+    """Found by tests/test_fuzz_vaults.py: a draft ``Note.md`` beside a published ``note.md``
+    got the id ``note`` too, so its links pointed at the published note."""
+    root = make_vault({
+        "note.md": "# published\n", "Note.md": "---\ndraft: true\n---\n# draft\n",
+        "a/x.md": "---\ndraft: true\n---\nx\n", "b/x.md": "---\ndraft: true\n---\nx\n",
+        "links.md": "[[Note]] [[a/x]] [[b/x]]\n",
+    })
+    model, _ = read(root)
+    links = model.note("links").links
+    assert [link.status for link in links] == [LinkStatus.UNPUBLISHED] * 3
+    targets = [link.target for link in links]
+    assert len(set(targets)) == 3 and not set(targets) & {n.id for n in model.notes}

@@ -170,11 +170,20 @@ def id_slug(text: str) -> str:
 
 
 def _other_ids(paths: list[str], taken: set[str]) -> dict[str, str]:
-    """Ids for notes outside the model (drafts, excluded): never one a published note has."""
+    """Ids for notes outside the model (drafts, excluded): never one a published note has,
+    nor one another of them has (``Note.md`` and a draft ``note.md`` share a whole-path slug)."""
     ids = {}
+    used = set(taken)
     for path in sorted(set(paths)):
         slug = id_slug(_stem(path))
-        ids[path] = slug if slug not in taken else id_slug(path.removesuffix(".md"))
+        if slug in used:
+            slug = id_slug(path.removesuffix(".md"))
+        base, n = slug, 2
+        while slug in used:
+            slug = f"{base}-{n}"
+            n += 1
+        used.add(slug)
+        ids[path] = slug
     return ids
 
 
