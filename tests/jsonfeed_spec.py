@@ -18,8 +18,9 @@ VERSION = "https://jsonfeed.org/version/1.1"
 RFC3339 = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})\Z"
 )
-# Something an HTML parser would read as a tag, a comment or a character reference.
-HTML_MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+# Something an HTML parser would read as a tag, a comment or a character reference. A "<"
+# followed by a space is text to the HTML tokenizer (tag open state), as in "1 < 2" or "a < b".
+HTML_MARKUP = re.compile(r"<[a-zA-Z/!?]|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 # RFC 5646 language tag, in its common shape (language, then subtags).
 LANGUAGE = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*\Z")
 

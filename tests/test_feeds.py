@@ -188,6 +188,17 @@ def test_the_spec_checker_catches_what_the_spec_forbids():
         assert expected in problems
 
 
+def test_the_spec_checker_reads_a_lone_less_than_as_text_like_html_does():
+    """Found by tests/test_fuzz_vaults.py: plain_text keeps "a < b" (text to any HTML parser),
+    which the checker took for a tag."""
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "T", "home_page_url": BASE,
+            "feed_url": BASE + "/feed.json",
+            "items": [{"id": "a", "content_html": "x", "summary": "a < b, 1 <\n? x", "title": "< p"}]}
+    assert check_feed(feed) == []
+    feed["items"][0]["summary"] = "a <b> c"
+    assert "summary must be plain" in "".join(check_feed(feed))
+
+
 def html_fields(files: dict[str, Path]) -> list[tuple[str, str]]:
     """Every HTML field of every feed: (where, html)."""
     fields = []
