@@ -1,20 +1,25 @@
 """make bench: how fast xtdpublish is, against the route a user would take instead.
 
 Run by hand (not by CI). Prints a table and writes build/bench.json. Every figure is a
-median of several runs; ratios are taken side by side within the same run, since these
-machines are noisy. Peak memory is the largest resident size of the measured process.
+median of several runs (BENCH_RUNS, default 3); ratios are taken side by side: within each
+run the two things compared run one right after the other, and the ratio is the median of
+the runs' ratios, since these machines are noisy. Memory: ``peak_mib`` is the largest
+resident size of any one process of the command (exact, from the kernel); ``tree_mib`` is
+the largest total proportional set size of the whole process tree (PSS, so pages a forked
+worker shares with its parent count once), sampled every 20 ms.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import platform
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -22,146 +27,228 @@ REPO = HERE.parent
 SAMPLE = REPO.parent / "shared" / "vaults" / "museumxtd-sample"
 BIN = Path(sys.executable).parent
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+# The 10,000-note EPUB and the 1,000-note PDF take minutes a run.
+BIG_RUNS = int(os.environ.get("BENCH_BIG_RUNS", str(RUNS)))
+# BENCH_SYNTHETIC=0 skips the synthetic vaults (the sample's figures alone take a few minutes).
+# Children run as an installed tool does: bytecode cached (a venv made by pip has it), and
+# one fixed SOURCE_DATE_EPOCH so that every build of the same vault has the same inputs.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ENV["SOURCE_DATE_EPOCH"] = "1700000000"
 
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(REPO / "tests"))
 from synthetic import make_vault  # noqa: E402
 
-# Peak memory of a child: run it under a tiny wrapper that reports RUSAGE_CHILDREN.
-MEASURE = (
-    "import resource, subprocess, sys, time;"
-    "t = time.perf_counter();"
-    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode;"
-    "t = time.perf_counter() - t;"
-    "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)"
-)
+# Runs a command and reports: seconds, the largest RSS of any one process (KiB), the largest
+# sampled PSS total of the process tree (KiB), the exit code.
+MEASURE = r"""
+import os, resource, subprocess, sys, time
+
+def tree_pss(root):
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    ppid = int(f.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+                for line in f:
+                    if line.startswith(b"Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            pass
+    return total
+
+t = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+tree = 0
+while child.poll() is None:
+    tree = max(tree, tree_pss(child.pid))
+    time.sleep(0.02)
+t = time.perf_counter() - t
+print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, tree, child.returncode)
+"""
 
 
-def run(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
-    """Seconds and peak KiB of one run of ``command``."""
-    out = subprocess.run(
-        [sys.executable, "-c", MEASURE, *command], cwd=cwd, capture_output=True, text=True,
-        check=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
-    ).stdout.split()
-    seconds, peak, code = float(out[0]), int(out[1]), int(out[2])
-    if code not in (0, 1):
+def run(command: list[str]) -> dict:
+    """One run of ``command``: seconds and memory."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, *map(str, command)],
+                         capture_output=True, text=True, check=True, env=ENV).stdout.split()
+    seconds, peak, tree, code = float(out[0]), int(out[1]), int(out[2]), int(out[3])
+    if code not in (0, 1):  # 1: the vault has errors (the sample does), the outputs are written
         raise SystemExit(f"bench: {' '.join(map(str, command))} exited {code}")
-    return seconds, peak
+    return {"seconds": seconds, "peak_kib": peak, "tree_kib": tree}
 
 
-def median_of(commands: list[list[str]], cwd: Path | None = None, before=None) -> dict:
-    """Median seconds of running ``commands`` one after the other, and the peak memory."""
-    times, peaks = [], []
-    for _ in range(RUNS):
+def run_all(commands: list[list[str]]) -> dict:
+    """The commands one after the other: total seconds, the largest memory of any of them."""
+    runs = [run(c) for c in commands]
+    return {"seconds": sum(r["seconds"] for r in runs),
+            "peak_kib": max(r["peak_kib"] for r in runs),
+            "tree_kib": max(r["tree_kib"] for r in runs)}
+
+
+def summary(runs: list[dict]) -> dict:
+    return {
+        "seconds": round(statistics.median(r["seconds"] for r in runs), 3),
+        "peak_mib": round(max(r["peak_kib"] for r in runs) / 1024, 1),
+        "tree_mib": round(max(r["tree_kib"] for r in runs) / 1024, 1),
+        "runs": len(runs),
+    }
+
+
+def timed(command: list[str], runs: int = RUNS, before=None) -> dict:
+    results = []
+    for _ in range(runs):
         if before:
             before()
-        total, peak = 0.0, 0
-        for command in commands:
-            seconds, kib = run(command, cwd)
-            total += seconds
-            peak = max(peak, kib)
-        times.append(total)
-        peaks.append(peak)
-    return {"seconds": round(statistics.median(times), 3), "peak_mib": round(max(peaks) / 1024, 1)}
+        results.append(run(command))
+    return summary(results)
 
 
 def xtd(vault: Path, out: Path, formats: str = "all", *extra: str) -> list[str]:
     return [str(BIN / "xtdpublish"), "build", "--vault", str(vault), "--out", str(out),
-            "--format", formats, *extra]
+            "--format", formats, "--quiet", *extra]
 
 
-def naive_route(vault: Path, out: Path) -> list[list[str]]:
+def published_notes(vault: Path) -> list[Path]:
+    """The notes xtdpublish publishes from this vault, so the naive route gets the same ones."""
+    from xtdpublish.build import check
+    from xtdpublish.config import load_config
+
+    model = check(vault, load_config(vault)).model
+    return [vault / note.path for note in model.notes]
+
+
+def naive_route(notes: list[Path], out: Path, title: str, language: str) -> dict[str, list]:
+    """What a user would type instead: pandoc → HTML → weasyprint, and pandoc → EPUB."""
     import pypandoc
 
     pandoc = pypandoc.get_pandoc_path()
-    notes = sorted(str(p) for p in (vault / "Notes").glob("*.md"))
-    return [
-        [pandoc, *notes, "-s", "--metadata", "title=Guide", "-o", str(out / "naive.html")],
-        [str(BIN / "weasyprint"), str(out / "naive.html"), str(out / "naive.pdf")],
-        [pandoc, *notes, "--metadata", "title=Guide", "-o", str(out / "naive.epub")],
-    ]
+    meta = ["--metadata", f"title={title}", "--metadata", f"lang={language}"]
+    return {
+        "pdf": [[pandoc, *notes, "-s", *meta, "-o", out / "naive.html"],
+                [BIN / "weasyprint", out / "naive.html", out / "naive.pdf"]],
+        "epub": [[pandoc, *notes, *meta, "-o", out / "naive.epub"]],
+    }
 
 
 def bench_sample(work: Path) -> dict:
     vault = work / "sample"
     shutil.copytree(SAMPLE, vault)
     shutil.copyfile(REPO / "tests" / "sample.toml", vault / "xtdpublish.toml")
-    out = work / "out-sample"
-    clear = lambda: shutil.rmtree(out, ignore_errors=True)  # noqa: E731
-    out.mkdir()
-    results = {}
-    results["naive route (pandoc HTML + weasyprint + pandoc EPUB)"] = median_of(
-        naive_route(vault, out), before=lambda: None)
-    results["xtdpublish cold build, all formats"] = median_of(
-        [xtd(vault, out, "all", "--force")], before=clear)
-    results["ratio cold / naive"] = round(
-        results["xtdpublish cold build, all formats"]["seconds"]
-        / results["naive route (pandoc HTML + weasyprint + pandoc EPUB)"]["seconds"], 2)
-    results.update(bench_pdf_overhead(vault))
-    xtd_all = xtd(vault, out, "all")
-    subprocess.run(xtd_all, capture_output=True)
-    results["no-op rebuild"] = median_of([xtd_all])
-    note = vault / "Notes" / "Comment élaborer une stratégie numérique.md"
+    notes = published_notes(vault)
+    out, naive_out = work / "out-sample", work / "out-naive"
+    naive_out.mkdir()
+    naive = naive_route(notes, naive_out, "MuseumXTD", "fr")
+    # Side by side: each run is the naive route, then a cold build of all formats.
+    pairs = []
+    for _ in range(RUNS):
+        pdf, epub = run_all(naive["pdf"]), run_all(naive["epub"])
+        shutil.rmtree(out, ignore_errors=True)
+        cold = run(xtd(vault, out, "all"))
+        pairs.append((pdf, epub, cold))
+    naive_total = [{"seconds": p["seconds"] + e["seconds"], "peak_kib": max(p["peak_kib"], e["peak_kib"]),
+                    "tree_kib": max(p["tree_kib"], e["tree_kib"])} for p, e, _ in pairs]
+    results = {
+        "sample notes published (and given to the naive route)": len(notes),
+        "naive route: pandoc → HTML → weasyprint (PDF)": summary([p for p, _, _ in pairs]),
+        "naive route: pandoc → EPUB": summary([e for _, e, _ in pairs]),
+        "naive route: PDF + EPUB": summary(naive_total),
+        "cold build, all formats": summary([c for _, _, c in pairs]),
+        "ratio cold build / naive PDF + EPUB": round(statistics.median(
+            c["seconds"] / n["seconds"] for (_, _, c), n in zip(pairs, naive_total)), 2),
+    }
+    results["model of the sample (build --format model, cold)"] = timed(
+        xtd(vault, work / "out-model", "model", "--force"))
+    results.update(bench_pdf_step(vault, work))
+    # Incremental: the output folder holds a complete build with these very inputs.
+    run(xtd(vault, out, "all"))
+    results["no-op rebuild, all formats"] = timed(xtd(vault, out, "all"), runs=max(RUNS, 5))
+    note = next(p for p in notes if "Notes/" in p.as_posix())
     original = note.read_text(encoding="utf-8")
-    counter = iter(range(1000))
+    counter = iter(range(10_000))
     edit = lambda: note.write_text(original + f"\nModifié {next(counter)}.\n", encoding="utf-8")  # noqa: E731
-    for formats in ("model,json,rss,atom", "epub", "pdf"):
-        subprocess.run(xtd(vault, out, formats), capture_output=True)
-        results[f"one note edited: {formats}"] = median_of([xtd(vault, out, formats)], before=edit)
+    for formats in ("model,json,rss,atom", "epub", "pdf", "all"):
+        run(xtd(vault, out, formats))  # this format's outputs are current before the edit
+        results[f"one note edited: {formats}"] = timed(xtd(vault, out, formats), before=edit)
     note.write_text(original, encoding="utf-8")
     return results
 
 
-def bench_pdf_overhead(vault: Path) -> dict:
-    """The PDF step against WeasyPrint alone laying out the very same guide HTML."""
-    code = (
-        "import sys, time; from pathlib import Path;"
-        "from xtdpublish.render.pdf import bench_layout;"
-        "print(*bench_layout(Path(sys.argv[1])))"
-    )
+def bench_pdf_step(vault: Path, work: Path) -> dict:
+    """The PDF step against WeasyPrint alone on the same HTML, in alternating fresh processes."""
+    step = [sys.executable, str(HERE / "pdf_step.py")]
+    html = work / "guide.html"
+    subprocess.run([*step, "html", vault, html], check=True, env=ENV)
     pipeline, alone = [], []
     for _ in range(RUNS):
-        out = subprocess.run([sys.executable, "-c", code, str(vault)], capture_output=True,
-                             text=True)
-        if out.returncode != 0:
-            return {"pdf step vs weasyprint alone": f"not measured: {out.stderr.strip()[-200:]}"}
-        total, weasy = map(float, out.stdout.split())
-        pipeline.append(total)
-        alone.append(weasy)
+        pipeline.append(float(subprocess.run([*step, "pipeline", vault], check=True, env=ENV,
+                                             capture_output=True, text=True).stdout))
+        alone.append(float(subprocess.run([*step, "alone", vault, html], check=True, env=ENV,
+                                          capture_output=True, text=True).stdout))
     return {
-        "pdf step (model → guide.pdf)": {"seconds": round(statistics.median(pipeline), 3)},
-        "weasyprint alone, same HTML": {"seconds": round(statistics.median(alone), 3)},
+        "pdf step, model → guide.pdf (in-process)": {"seconds": round(statistics.median(pipeline), 3)},
+        "weasyprint alone, same HTML (in-process)": {"seconds": round(statistics.median(alone), 3)},
         "ratio pdf step / weasyprint alone": round(
-            statistics.median(pipeline) / statistics.median(alone), 3),
+            statistics.median(p / a for p, a in zip(pipeline, alone)), 3),
     }
 
 
-def bench_synthetic(work: Path, notes: int, formats: str) -> dict:
+def bench_synthetic(work: Path, notes: int, steps: list[tuple[str, str, int]]) -> dict:
     vault = make_vault(work / f"synthetic-{notes}", notes)
     out = work / f"out-{notes}"
+    clear = lambda: shutil.rmtree(out, ignore_errors=True)  # noqa: E731
     results = {}
-    for fmt in formats.split(","):
-        clear = lambda: shutil.rmtree(out, ignore_errors=True)  # noqa: E731
-        results[f"{notes} notes: {fmt}"] = median_of([xtd(vault, out, fmt, "--force")], before=clear)
+    for label, formats, runs in steps:
+        results[f"{notes} notes: {label}"] = timed(xtd(vault, out, formats), runs=runs, before=clear)
     return results
 
 
+def table(results: dict) -> str:
+    width = max(len(k) for k in results)
+    lines = []
+    for key, value in results.items():
+        if isinstance(value, dict):
+            parts = [f"{value['seconds']:.3f} s"]
+            if "peak_mib" in value:
+                parts.append(f"{value['peak_mib']} MiB peak process, {value['tree_mib']} MiB tree")
+            value = "  ".join(parts)
+        lines.append(f"{key:<{width}}  {value}")
+    return "\n".join(lines)
+
+
 def main() -> int:
-    results: dict = {"runs": RUNS, "cpus": os.cpu_count()}
+    results: dict = {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "runs": RUNS,
+    }
+    # Compile the bytecode once, as pip does on install, so no run pays for it.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "src")], check=True)
     with tempfile.TemporaryDirectory(prefix="xtd-bench-") as tmp:
         work = Path(tmp)
         if SAMPLE.is_dir():
             results.update(bench_sample(work))
         else:
             print(f"bench: no sample vault at {SAMPLE}; skipping the sample figures")
-        results.update(bench_synthetic(work, 10_000, "model,json,rss,atom,epub"))
-        results.update(bench_synthetic(work, 1_000, "pdf"))
-    width = max(len(k) for k in results)
-    for key, value in results.items():
-        if isinstance(value, dict):
-            value = "  ".join(f"{v} {k.split('_')[0].replace('seconds', 's').replace('peak', 'MiB peak')}"
-                              for k, v in value.items())
-        print(f"{key:<{width}}  {value}")
+        print(table(results), flush=True)
+        if os.environ.get("BENCH_SYNTHETIC", "1") != "0":
+            results.update(bench_synthetic(work, 10_000, [
+                ("model", "model", RUNS),
+                ("model + feeds", "model,json,rss,atom", RUNS),
+                ("EPUB", "epub", BIG_RUNS),
+            ]))
+            results.update(bench_synthetic(work, 1_000, [("PDF", "pdf", BIG_RUNS)]))
+    print(table(results))
     out = REPO / "build" / "bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
