@@ -96,6 +96,7 @@ def _render_all(model: Model, config: Config, out: Path, names: list[str], steps
             steps.rendering(name)
             yield name, _render_one(name, model, config, out)
         return
+    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -103,7 +104,11 @@ def _render_all(model: Model, config: Config, out: Path, names: list[str], steps
     _FORKED_JOB = (model, config, out)  # inherited by the forked worker, never pickled
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
         steps.rendering("pdf")
-        pdf = pool.submit(_render_forked, "pdf")
+        gc.freeze()  # the worker's collections never walk the model, so never copy its pages
+        try:
+            pdf = pool.submit(_render_forked, "pdf")  # forks the worker here
+        finally:
+            gc.unfreeze()
         for name in names:
             if name != "pdf":
                 steps.rendering(name)

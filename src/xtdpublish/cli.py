@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -17,6 +18,18 @@ from .progress import NORMAL, QUIET, VERBOSE, Progress
 
 
 def main(argv: list[str] | None = None) -> int:
+    code = _main(argv)
+    if argv is None:
+        # The program itself (not a caller in this process): every output is written and
+        # closed, so end without the interpreter's teardown, which frees a big build's
+        # objects one by one for nothing (measured: 11-15% of a PDF build's time).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
