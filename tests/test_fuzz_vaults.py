@@ -21,15 +21,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import feedparser
+import jsonschema
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html
 
 from jsonfeed_spec import check_feed
+from test_model_json import SCHEMA
 from xtdpublish.config import load_config
 from xtdpublish.model import LINK_SCHEME, LinkStatus, Model
 from xtdpublish.render import jsonfeed, rss
+from xtdpublish.render.feeditems import tag_slug
 from xtdpublish.render.model_json import model_to_dict
 from xtdpublish.report import Report
 from xtdpublish.vault.reader import read_vault
@@ -283,9 +286,12 @@ def vaults(draw) -> dict[str, bytes]:
         files[asset] = PNG
     site_title = draw(st.sampled_from(["Site", "", "<b>Site</b> & co", "MuseumXTD"]))
     limit = draw(st.integers(1, 30))
+    tags = draw(st.sampled_from([[], [], ["ressource"], ["#ressource", "x"]]))
+    per_tag = draw(st.booleans())
     files["xtdpublish.toml"] = (
         f'[site]\ntitle = {json.dumps(site_title)}\nlanguage = "fr"\n'
-        f'base_url = "{BASE_URL}"\nauthor = "Équipe"\n[feeds]\nlimit = {limit}\n'
+        f'base_url = "{BASE_URL}"\nauthor = "Équipe"\n'
+        f'[feeds]\nlimit = {limit}\ntags = {json.dumps(tags)}\nper_tag = {str(per_tag).lower()}\n'
     ).encode()
     return files
 
@@ -419,10 +425,22 @@ def check_feeds(model: Model, out: Path) -> None:
     rss.render_rss(model, config, out, report)
     rss.render_atom(model, config, out, report)
 
+    feeds = sorted(out.glob("feeds/*.json"))
+    assert len(feeds) == (len({tag_slug(t) for n in model.notes for t in n.tags})
+                          if config.feeds.per_tag else 0)
+    for path in [out / "feed.json", *feeds]:
+        twins = [out / "rss.xml", out / "atom.xml"] if path.parent == out else [path.with_suffix(".xml")]
+        check_feed_files(path, twins)
     feed = json.loads((out / "feed.json").read_text(encoding="utf-8"))
-    assert check_feed(feed) == [], check_feed(feed)
+    if not config.feeds.tags:
+        assert len(feed["items"]) == min(len(model.notes), config.feeds.limit)
+
+
+def check_feed_files(json_path: Path, xml_paths: list[Path]) -> None:
+    """One feed in JSON and its RSS (and Atom) twins: valid, safe, the same items, newest first."""
+    feed = json.loads(json_path.read_text(encoding="utf-8"))
+    assert check_feed(feed) == [], (json_path.name, check_feed(feed))
     items = feed["items"]
-    assert len(items) == min(len(model.notes), config.feeds.limit)
     assert len({item["id"] for item in items}) == len(items)
     dates = [parse_date(item["date_published"]) for item in items]
     assert dates == sorted(dates, reverse=True), "items are not newest first"
@@ -430,8 +448,9 @@ def check_feeds(model: Model, out: Path) -> None:
         check_urls(item["content_html"], f"feed.json {item['id']}")
         assert parse_date(item["date_published"]) <= parse_date(item["date_modified"])
 
-    for name in ("rss.xml", "atom.xml"):
-        parsed = feedparser.parse((out / name).read_bytes())
+    for path in xml_paths:
+        name = path.name
+        parsed = feedparser.parse(path.read_bytes())
         assert not parsed.bozo, f"{name}: {parsed.get('bozo_exception')!r}"
         entries = parsed.entries
         assert len(entries) == len(items), name
@@ -456,8 +475,10 @@ def test_fuzz_random_vaults_build_into_a_sound_model_and_valid_feeds(files):
         md_files = write_files(root, files)
         model, report = read(root)  # no exception escapes: everything bad is a diagnostic
         check_model(model, report, md_files)
+        data = model_to_dict(model)
+        jsonschema.validate(data, SCHEMA)
         again, _ = read(root)
-        assert model_to_dict(again) == model_to_dict(model), "a second read gives another model"
+        assert model_to_dict(again) == data, "a second read gives another model"
         assert again.diagnostics == model.diagnostics
         out = Path(folder) / "out"
         check_feeds(model, out)
