@@ -4,7 +4,8 @@ Each example is a vault of random files: frontmatter valid, broken or not a mapp
 in the Obsidian dialect with links among the notes, to missing ones and into cycles; raw HTML
 that tries to run; any Unicode, invalid UTF-8, CRLF and BOMs; file names that clash by case or
 normalisation. It goes through the real ``read_vault`` and the real feed renderers, and the
-invariants of the model and the feeds are checked on every one.
+invariants of the model and the feeds are checked on every one; the guide's HTML (what the
+PDF and the EPUB are made from) is built too, embeds expanded, without WeasyPrint or pandoc.
 
 ``make fuzz`` runs it with XTD_FUZZ_EXAMPLES=5000; ``make test`` with the quick default.
 """
@@ -32,7 +33,9 @@ from test_model_json import SCHEMA
 from xtdpublish.config import load_config
 from xtdpublish.model import LINK_SCHEME, LinkStatus, Model
 from xtdpublish.render import jsonfeed, rss
+from xtdpublish.render.body import BodyPolicy, anchor_id
 from xtdpublish.render.feeditems import tag_slug
+from xtdpublish.render.guide import build_guide
 from xtdpublish.render.model_json import model_to_dict
 from xtdpublish.report import Report
 from xtdpublish.vault.reader import read_vault
@@ -464,6 +467,22 @@ def check_feed_files(json_path: Path, xml_paths: list[Path]) -> None:
                 assert urlsplit(link.href).scheme in ("http", "https"), link
 
 
+def check_guide(model: Model) -> None:
+    """The guide's HTML (shared by PDF and EPUB), embeds expanded: every note once, no error."""
+    policy = BodyPolicy(
+        note_href=lambda _note, link: "#" + anchor_id(link.target, link.anchor),
+        asset_src=lambda link: link.asset,
+        frame=lambda _element, _video: None,
+        id_prefix=lambda note: anchor_id(note.id) + "--",
+    )
+    guide = build_guide(model, policy)
+    sections = [s for s in guide.walk() if s.note is not None]
+    assert sorted(s.note.id for s in sections) == sorted(n.id for n in model.notes)
+    for section in guide.walk():
+        assert not section.error, (section.title, section.error)
+        check_no_script(section.body, f"guide section {section.anchor}")
+
+
 # --- the test ----------------------------------------------------------------------------
 
 @FUZZ
@@ -482,3 +501,4 @@ def test_fuzz_random_vaults_build_into_a_sound_model_and_valid_feeds(files):
         assert again.diagnostics == model.diagnostics
         out = Path(folder) / "out"
         check_feeds(model, out)
+        check_guide(model)
