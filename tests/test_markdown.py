@@ -362,3 +362,16 @@ def test_html_entities_in_attributes_are_decoded_before_resolving():
     parsed, _ = parse('<img src="a&amp;b%20c.png">\n')
     assert [r.target_text for r in parsed.refs] == ["a&b c.png"]
     assert parsed.html == '<img src="xtd:link/0">\n'
+
+
+def test_references_dropped_with_a_script_are_not_refs():
+    """Found by tests/test_fuzz_vaults.py: an unclosed <script> holds the rest of the note
+    as its text; make_safe drops it, yet its [[Café]] stayed a ref (a link, a backlink, an
+    asset) that no reader sees, and xtd:link/0 was in no body."""
+    body = ("![[Avant]]\n\n<script>alert(1)<x/script> <a href=\"[[Café]]\">x</a>\n"
+            "<img src=\"img.png\">\n")
+    parsed = parse_markdown("[[Premier]] " + body, 1, False, "n.md", Report())
+    assert [r.target_text for r in parsed.refs] == ["Premier", "Avant"]
+    assert re.findall(r"xtd:link/(\d+)|data-link=\"(\d+)\"", parsed.html) == [
+        ("0", ""), ("", "1"), ("1", "")]
+    assert "script" not in parsed.html and "Café" not in parsed.html

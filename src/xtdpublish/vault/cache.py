@@ -16,7 +16,7 @@ from .. import __version__
 from ..atomic import write_atomic
 from ..model import Diagnostic, Heading, Severity
 
-FORMAT = f"xtdpublish/parse-cache@1 {__version__}"
+FORMAT = f"xtdpublish/parse-cache@2 {__version__}"  # @2: refs lost to make_safe dropped
 
 
 class ParseCache:

@@ -85,13 +85,15 @@ def parse_markdown(
     walk = _RefWalk(first_line, path, report)
     walk.run(tokens)
     html = md.renderer.render(tokens, md.options, env)
+    refs = walk.refs
     if SUSPECT.search(html):
         suspect = SUSPECT.search(body)
         line = first_line + (body.count("\n", 0, suspect.start()) if suspect else 0)
         html = make_safe(html, path, line, report)
+        html, refs = _without_lost_refs(html, refs)
     return ParsedBody(
         html=html,
-        refs=walk.refs,
+        refs=refs,
         headings=walk.headings,
         block_ids=block_ids,
         first_h1=walk.first_h1,
@@ -442,6 +444,24 @@ def _unwrap_lone_embeds(tokens: list[Token]) -> None:
             tokens[i - 1].tag = tokens[i + 1].tag = "div"
             tokens[i - 1].attrs = kids[0].attrs
             kids[0].hidden = kids[-1].hidden = True
+
+
+LINK_NUMBER = re.compile(r'(?<=' + re.escape(LINK_SCHEME) + r')\d+|(?<=data-link=")\d+')
+
+
+def _without_lost_refs(html: str, refs: list[RawRef]) -> tuple[str, list[RawRef]]:
+    """The refs still in ``html`` once make_safe is done, numbered again from 0.
+
+    What make_safe drops takes its references with it (an unclosed ``<script>`` holds the
+    rest of the note as its text): a reference no reader sees would still count as a
+    link, a backlink and an asset of the publication.
+    """
+    kept = sorted({int(n) for n in LINK_NUMBER.findall(html) if int(n) < len(refs)})
+    if len(kept) == len(refs):
+        return html, refs
+    new = {old: str(index) for index, old in enumerate(kept)}
+    html = LINK_NUMBER.sub(lambda m: new.get(int(m.group()), m.group()), html)
+    return html, [refs[old] for old in kept]
 
 
 # --- the walk that numbers references --------------------------------------------------------
