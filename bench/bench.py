@@ -36,6 +36,8 @@ BIG_RUNS = int(os.environ.get("BENCH_BIG_RUNS", str(RUNS)))
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 ENV["SOURCE_DATE_EPOCH"] = "1700000000"
 
+OUTPUT_NAMES = ["model", "pdf", "epub", "json", "rss", "atom"]
+
 sys.path.insert(0, str(HERE))
 from synthetic import make_vault  # noqa: E402
 
@@ -86,9 +88,24 @@ def run(command: list[str]) -> dict:
     out = subprocess.run([sys.executable, "-c", MEASURE, *map(str, command)],
                          capture_output=True, text=True, check=True, env=ENV).stdout.split()
     seconds, peak, tree, code = float(out[0]), int(out[1]), int(out[2]), int(out[3])
-    if code not in (0, 1):  # 1: the vault has errors (the sample does), the outputs are written
+    if code not in (0, 1):  # 1: the vault has errors, the outputs are written all the same
         raise SystemExit(f"bench: {' '.join(map(str, command))} exited {code}")
+    if "build" in command:
+        check_built(command)
     return {"seconds": seconds, "peak_kib": peak, "tree_kib": tree}
+
+
+def check_built(command: list[str]) -> None:
+    """A build that lost a format (a renderer's crash is only an error in the report) is not
+    a figure: stop rather than time it."""
+    out, formats = Path(command[command.index("--out") + 1]), command[command.index("--format") + 1]
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    wanted = OUTPUT_NAMES if formats == "all" else formats.split(",")
+    lost = [name for name in wanted if not report["outputs"].get(name)]
+    crashed = [d["message"] for d in report["diagnostics"] if d["code"].startswith("render.")]
+    if lost or crashed or report["config_errors"]:
+        raise SystemExit(f"bench: {' '.join(command)} did not write {lost}: "
+                         f"{crashed + report['config_errors']}")
 
 
 def run_all(commands: list[list[str]]) -> dict:
