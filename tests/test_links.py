@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xtdpublish.config import load_config
 from xtdpublish.model import LinkStatus
 from xtdpublish.report import Report
+from xtdpublish.vault.links import LinkIndex, NoteTarget
 from xtdpublish.vault.reader import read_vault
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
@@ -256,3 +261,29 @@ def test_crlf_files_give_file_lines(read):
     assert [(l.raw, l.line) for l in links_of(model, "a.md")] == [
         ("[[Missing]]", 5), ("![[gone.png]]", 7)]
     assert codes(report) == [("a.md", 5, "link.dangling"), ("a.md", 7, "link.missing-asset")]
+
+
+@given(
+    names=st.lists(st.text(alphabet="abcdeéf -", min_size=1, max_size=14), min_size=1, max_size=30),
+    text=st.text(alphabet="abcdeéf -", min_size=1, max_size=14),
+)
+@settings(max_examples=300, deadline=None)
+def test_property_suggestions_equal_a_search_of_every_name(names, text):
+    from xtdpublish.vault.links import SUGGESTION_CUTOFF
+
+    targets = [NoteTarget(id=f"n{i}", path=f"{name}.md", title=name)
+               for i, name in enumerate(dict.fromkeys(names))]
+    index = LinkIndex(targets, {}, Report())
+    every = sorted({t.title for t in targets})
+    expected = difflib.get_close_matches(text, every, n=1, cutoff=SUGGESTION_CUTOFF)
+    assert index.suggest(text) == (expected[0] if expected else None)
+    assert index.suggest(text) == index.suggest(text)
+
+
+def test_a_name_exactly_at_the_cutoff_is_still_suggested():
+    # "abcdef" against "abcdefghi": 2·6 / (6 + 9) = 0.8, the cutoff itself (a float bound that
+    # rounded the wrong way would leave it out).
+    index = LinkIndex([NoteTarget(id="a", path="abcdef.md", title="abcdef")], {}, Report())
+    assert index.suggest("abcdefghi") == "abcdef"
+    index = LinkIndex([NoteTarget(id="a", path="abcdefghi.md", title="abcdefghi")], {}, Report())
+    assert index.suggest("abcdef") == "abcdefghi"

@@ -9,7 +9,9 @@ bare name, anywhere in the vault (Obsidian's attachments), the shortest path fir
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import math
 import posixpath
 import re
 import unicodedata
@@ -87,9 +89,13 @@ class LinkIndex:
             self._assets_folded.setdefault(fold(path), path)
             self._assets_by_name[fold(posixpath.basename(path))].append(path)
         published = [n for n in notes if n.published]
+        # By length: a name much shorter or longer than the text can never reach the cutoff.
         self._suggestions = sorted(
-            {n.title for n in published} | {_stem(n.path) for n in published}
+            {n.title for n in published} | {_stem(n.path) for n in published},
+            key=lambda name: (len(name), name),
         )
+        self._suggestion_lengths = [len(name) for name in self._suggestions]
+        self._suggested: dict[str, str | None] = {}
 
     # --- one reference -----------------------------------------------------------------
 
@@ -132,8 +138,18 @@ class LinkIndex:
         return Link(**base, status=LinkStatus.DANGLING)
 
     def suggest(self, text: str) -> str | None:
-        matches = difflib.get_close_matches(text, self._suggestions, n=1, cutoff=SUGGESTION_CUTOFF)
-        return matches[0] if matches else None
+        """The closest published title or file name, once per text (vaults repeat their
+        dangling links). difflib's ratio is at most 2·min(a, b)/(a + b), so only names whose
+        length is within that bound of the text's can match: the others are not compared."""
+        if text not in self._suggested:
+            # rounded outwards: a float error must never leave out a name that could match
+            low = math.floor(len(text) * SUGGESTION_CUTOFF / (2 - SUGGESTION_CUTOFF))
+            high = math.ceil(len(text) * (2 - SUGGESTION_CUTOFF) / SUGGESTION_CUTOFF)
+            pool = self._suggestions[bisect.bisect_left(self._suggestion_lengths, low):
+                                     bisect.bisect_right(self._suggestion_lengths, high)]
+            matches = difflib.get_close_matches(text, pool, n=1, cutoff=SUGGESTION_CUTOFF)
+            self._suggested[text] = matches[0] if matches else None
+        return self._suggested[text]
 
     def _note_link(self, source: NoteTarget, ref: RawRef, candidates: list[NoteTarget],
                    base: dict) -> Link:
