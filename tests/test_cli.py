@@ -175,7 +175,11 @@ def test_colour_and_redrawing_follow_the_terminal_and_the_environment(environ, e
     assert terminal_styles(io.StringIO(), environ) == (False, False)
 
 
-def test_on_a_terminal_diagnostics_are_coloured_and_steps_marked_done():
+def test_on_a_terminal_diagnostics_are_coloured_and_steps_marked_done(monkeypatch):
+    # A terminal as a person has it, whatever runs the tests (CI sets CI=true).
+    for name in ("CI", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
     err, out = FakeTTY(), FakeTTY()
     progress = Progress(err=err, out=out)
     assert progress.live and progress.color
