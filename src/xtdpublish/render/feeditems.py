@@ -11,11 +11,13 @@ import re
 import unicodedata
 import uuid
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from ..atomic import write_atomic
 from ..config import Config, ConfigError
 from ..model import Model, Note
 from ..report import Report
@@ -113,6 +115,20 @@ def tags_by_slug(model: Model) -> dict[str, str]:
         for tag in note.tags:
             found.setdefault(tag_slug(tag), tag.lstrip("#"))
     return dict(sorted(found.items()))
+
+
+def write_feeds(model: Model, config: Config, out_dir: Path, report: Report, name: str,
+                serialize: Callable[["Channel"], bytes | str],
+                tag_suffix: str | None = None) -> list[Path]:
+    """Write the feed ``name`` and, with ``feeds.per_tag`` and a ``tag_suffix``, one feed per
+    tag in ``feeds/``, removing those of tags that are gone."""
+    builder = FeedBuilder(model, config, report)
+    written = [write_atomic(out_dir / name, serialize(builder.main_channel(f"/{name}")))]
+    if config.feeds.per_tag and tag_suffix:
+        for slug, channel in builder.tag_channels(tag_suffix):
+            written.append(write_atomic(out_dir / "feeds" / f"{slug}{tag_suffix}", serialize(channel)))
+        prune_tag_feeds(out_dir / "feeds", tag_suffix, written)
+    return written
 
 
 def prune_tag_feeds(folder: Path, suffix: str, written: list[Path]) -> None:

@@ -9,23 +9,16 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from ..atomic import write_atomic
 from ..config import Config
 from ..model import Model
 from ..report import Report
-from .feeditems import Channel, FeedBuilder, FeedItem, prune_tag_feeds
+from .feeditems import Channel, FeedItem, write_feeds
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
 
 def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
-    builder = FeedBuilder(model, config, report)
-    written = [write_atomic(out_dir / "feed.json", feed_json(builder.main_channel("/feed.json")))]
-    if config.feeds.per_tag:
-        for slug, channel in builder.tag_channels(".json"):
-            written.append(write_atomic(out_dir / "feeds" / f"{slug}.json", feed_json(channel)))
-        prune_tag_feeds(out_dir / "feeds", ".json", written)
-    return written
+    return write_feeds(model, config, out_dir, report, "feed.json", feed_json, tag_suffix=".json")
 
 
 def feed_json(channel: Channel) -> str:

@@ -16,29 +16,20 @@ from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
-from ..atomic import write_atomic
 from ..config import Config
 from ..model import Model
 from ..report import Report
-from .feeditems import Channel, FeedBuilder, prune_tag_feeds
+from .feeditems import Channel, write_feeds
 
 GENERATOR = "xtdpublish"
 
 
 def render_rss(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
-    builder = FeedBuilder(model, config, report)
-    written = [write_atomic(out_dir / "rss.xml", rss_bytes(builder.main_channel("/rss.xml")))]
-    if config.feeds.per_tag:
-        for slug, channel in builder.tag_channels(".xml"):
-            written.append(write_atomic(out_dir / "feeds" / f"{slug}.xml", rss_bytes(channel)))
-        prune_tag_feeds(out_dir / "feeds", ".xml", written)
-    return written
+    return write_feeds(model, config, out_dir, report, "rss.xml", rss_bytes, tag_suffix=".xml")
 
 
 def render_atom(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
-    builder = FeedBuilder(model, config, report)
-    channel = builder.main_channel("/atom.xml")
-    return [write_atomic(out_dir / "atom.xml", atom_bytes(channel))]
+    return write_feeds(model, config, out_dir, report, "atom.xml", atom_bytes)
 
 
 def rss_bytes(channel: Channel) -> bytes:
