@@ -5,13 +5,13 @@ from __future__ import annotations
 import gc
 import json
 import traceback
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import fingerprint
 from .atomic import write_atomic
 from .config import Config, ConfigError
+from .gctuning import fewer_collections
 from .model import Diagnostic, Model, Severity
 from .outputs import OUTPUTS
 from .progress import Steps
@@ -44,7 +44,7 @@ def build(vault: Path, config: Config, out: Path, formats: list[str], force: boo
           steps: Steps = Steps()) -> BuildResult:
     report = Report()
     steps.reading(vault)
-    with _fewer_collections():
+    with fewer_collections():
         model = read_vault(vault, config, report,
                            ParseCache(out / ".cache" / "notes.json", not force))
     steps.read(model)
@@ -84,18 +84,6 @@ def build(vault: Path, config: Config, out: Path, formats: list[str], force: boo
     return result
 
 
-@contextmanager
-def _fewer_collections():
-    """Reading a vault makes millions of small objects and few cycles: rarer cyclic collections
-    take ~0.6 s off the model of 10,000 notes (measured). As render/pdf.py does."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(10_000, 10, 10)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-
-
 def check(vault: Path, config: Config) -> BuildResult:
     """Read the vault into the model and report on it, writing nothing."""
     report = Report()
@@ -112,7 +100,6 @@ def _render_all(model: Model, config: Config, out: Path, names: list[str], steps
             steps.rendering(name)
             yield name, _render_one(name, model, config, out)
         return
-    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
