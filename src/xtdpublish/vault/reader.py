@@ -178,28 +178,24 @@ def _other_ids(paths: list[str], taken: set[str]) -> dict[str, str]:
         slug = id_slug(_stem(path))
         if slug in used:
             slug = id_slug(path.removesuffix(".md"))
-        base, n = slug, 2
-        while slug in used:
-            slug = f"{base}-{n}"
-            n += 1
-        used.add(slug)
-        ids[path] = slug
+        ids[path] = _unused(slug, used)
     return ids
 
 
 def _dedupe(ids: dict[str, str]) -> dict[str, str]:
     """Whole-path slugs can still meet (``a b.md`` and ``a-b.md``): number the later ones."""
-    seen: set[str] = set()
-    result = {}
-    for path in sorted(ids):
-        base = candidate = ids[path]
-        n = 2
-        while candidate in seen:
-            candidate = f"{base}-{n}"
-            n += 1
-        seen.add(candidate)
-        result[path] = candidate
-    return result
+    used: set[str] = set()
+    return {path: _unused(ids[path], used) for path in sorted(ids)}
+
+
+def _unused(slug: str, used: set[str]) -> str:
+    """``slug``, or ``slug-2``, ``slug-3``… the first not in ``used``; marked used."""
+    candidate, n = slug, 2
+    while candidate in used:
+        candidate = f"{slug}-{n}"
+        n += 1
+    used.add(candidate)
+    return candidate
 
 
 def _stem(path: str) -> str:
