@@ -46,6 +46,12 @@ def _main(argv: list[str] | None) -> int:
     except ConfigError as error:
         print(f"xtdpublish: error: {error}", file=sys.stderr)
         return 2
+    if hasattr(args, "format"):  # build and watch
+        try:
+            args.formats = parse_formats(args.format)
+        except ValueError as error:
+            print(f"xtdpublish: error: {error}", file=sys.stderr)
+            return 2
     return args.run(args, vault, config)
 
 
@@ -99,14 +105,9 @@ def _verbosity(args) -> int:
 
 
 def _build(args, vault: Path, config: Config) -> int:
-    try:
-        formats = parse_formats(args.format)
-    except ValueError as error:
-        print(f"xtdpublish: error: {error}", file=sys.stderr)
-        return 2
     progress = Progress(_verbosity(args))
     try:
-        result = run_build(vault, config, Path(args.out), formats, progress, force=args.force)
+        result = run_build(vault, config, Path(args.out), args.formats, progress, force=args.force)
     finally:
         progress.close()
     return result.exit_code(args.strict)
@@ -151,12 +152,7 @@ def _check(args, vault: Path, config: Config) -> int:
 def _watch(args, vault: Path, config: Config) -> int:
     from .watch import watch
 
-    try:
-        formats = parse_formats(args.format)
-    except ValueError as error:
-        print(f"xtdpublish: error: {error}", file=sys.stderr)
-        return 2
-    return watch(vault, Path(args.config) if args.config else None, Path(args.out), formats,
+    return watch(vault, Path(args.config) if args.config else None, Path(args.out), args.formats,
                  _verbosity(args))
 
 
