@@ -11,6 +11,7 @@ from __future__ import annotations
 import mimetypes
 import posixpath
 import re
+from functools import partial
 from pathlib import Path
 
 from ..config import Config
@@ -29,6 +30,7 @@ from .cache import (
 from .markdown import ParsedBody, RawRef, parse_markdown, slugify
 from .metadata import choose_title
 from .nav import NavItem, build_nav
+from .parallel import map_shared
 from .source import NoteSource, read_note
 
 ID_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -49,7 +51,7 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
         else:
             sources.append(source)
     cache = cache or ParseCache(None)
-    bodies = {s.path: _parse(s, config.vault.breaks, cache, report) for s in sources}
+    bodies = _parse_all(sources, config.vault.breaks, cache, report)
     cache.save()
     titles = {s.path: choose_title(s, bodies[s.path].first_h1) for s in sources}
     ids = note_ids([s.path for s in sources])
@@ -100,23 +102,49 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
     )
 
 
-def _parse(source: NoteSource, breaks: bool, cache: ParseCache, report: Report) -> ParsedBody:
-    """The parsed body, from the cache when this very text was parsed before."""
-    key = cache.key(source.path, source.body_line, breaks, source.body)
-    entry = cache.get(key)
-    if entry is not None:
-        try:
-            body, diagnostics = _body_from_json(entry)
-        except (KeyError, TypeError, ValueError):
-            pass  # an entry of another shape: parse again, never trust it
+def _parse_all(sources: list[NoteSource], breaks: bool, cache: ParseCache,
+               report: Report) -> dict[str, ParsedBody]:
+    """path → parsed body: from the cache when this very text was parsed before, the others
+    parsed on every core the work is worth (see parallel.py). Their diagnostics are reported
+    in the order of the notes, however the work was shared."""
+    keys = {s.path: cache.key(s.path, s.body_line, breaks, s.body) for s in sources}
+    parsed: dict[str, tuple[ParsedBody, list]] = {}
+    misses = []
+    for source in sources:
+        found = _cached(cache.get(keys[source.path]))
+        if found is None:
+            misses.append(source)
         else:
-            report.diagnostics.extend(diagnostics)
-            return body
+            parsed[source.path] = found
+    entries = map_shared(partial(_parse_to_json, breaks=breaks), misses, _body_size)
+    for source, entry in zip(misses, entries):
+        cache.put(keys[source.path], entry)
+        parsed[source.path] = _body_from_json(entry)
+    bodies = {}
+    for source in sources:
+        bodies[source.path], diagnostics = parsed[source.path]
+        report.diagnostics.extend(diagnostics)
+    return bodies
+
+
+def _parse_to_json(source: NoteSource, breaks: bool) -> dict:
+    """One note parsed, as the parse cache keeps it: plain data, so a worker can send it."""
     local = Report()
     body = parse_markdown(source.body, source.body_line, breaks, source.path, local)
-    report.diagnostics.extend(local.diagnostics)
-    cache.put(key, _body_to_json(body, local.diagnostics))
-    return body
+    return _body_to_json(body, local.diagnostics)
+
+
+def _cached(entry: dict | None) -> tuple[ParsedBody, list] | None:
+    if entry is None:
+        return None
+    try:
+        return _body_from_json(entry)
+    except (KeyError, TypeError, ValueError):
+        return None  # an entry of another shape: parse again, never trust it
+
+
+def _body_size(source: NoteSource) -> int:
+    return len(source.body)
 
 
 def _body_to_json(body: ParsedBody, diagnostics) -> dict:
