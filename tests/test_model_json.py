@@ -1,6 +1,7 @@
 """build/model.json: valid against its JSON Schema, the same bytes for the same vault."""
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -48,3 +49,28 @@ def test_the_same_vault_gives_the_same_bytes(sample_vault, tmp_path):
     model_json(sample_vault, tmp_path / "one")
     model_json(sample_vault, tmp_path / "two")
     assert (tmp_path / "one" / "model.json").read_bytes() == (tmp_path / "two" / "model.json").read_bytes()
+
+
+def test_model_json_has_a_line_per_note_and_per_navigation_node(sample_vault, tmp_path):
+    data = model_json(sample_vault, tmp_path / "out")
+    lines = (tmp_path / "out" / "model.json").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "{" and lines[-1] == "}"
+    assert [line.split(":", 1)[0] for line in lines if line.startswith(' "')] == [
+        ' "schema"', ' "site"', ' "notes"', ' "nav"', ' "assets"', ' "skipped"']
+    notes = lines.index(' "notes": [')
+    each = lines[notes + 1:notes + 1 + len(data["notes"])]
+    assert [json.loads(line.strip().removesuffix(",")) for line in each] == data["notes"]
+    assert lines[notes + 1 + len(data["notes"])] == " ],"
+
+    def depths(node, depth=1):
+        yield node["note"], depth
+        for child in node["children"]:
+            yield from depths(child, depth + 1)
+
+    nav = next(n for n, line in enumerate(lines) if line.startswith(' "nav": '))
+    shown = [(json.loads(NAV_NOTE.search(line).group(1)), len(line) - len(line.lstrip()))
+             for line in lines[nav:] if NAV_NOTE.search(line)]
+    assert shown == list(depths(data["nav"]))
+
+
+NAV_NOTE = re.compile(r'"note": ("[^"]*"|null), "kind"')

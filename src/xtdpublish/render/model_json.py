@@ -19,8 +19,38 @@ SCHEMA = "xtdpublish/model@1"
 
 
 def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
-    text = json.dumps(model_to_dict(model), ensure_ascii=False, indent=1) + "\n"
-    return [write_atomic(out_dir / "model.json", text)]
+    return [write_atomic(out_dir / "model.json", model_json_text(model_to_dict(model)))]
+
+
+def model_json_text(data: dict) -> str:
+    """The text of model.json, readable line by line: a line per key of the top object, per
+    note, asset and skipped note, and per node of the navigation (indented by its depth).
+
+    Every line is written by the C encoder: ``indent=`` would make ``json`` use its
+    pure-Python one, 3.7 s (profiled) of a 10,000-note build instead of ~0.3 s.
+    """
+    lines = []
+    for key, value in data.items():
+        if key == "nav":
+            lines.append(f"{_encode(key)}: " + _nav_text(value, 1))
+        elif isinstance(value, list) and value:
+            items = ",\n  ".join(map(_encode, value))
+            lines.append(f"{_encode(key)}: [\n  {items}\n ]")
+        else:
+            lines.append(f"{_encode(key)}: {_encode(value)}")
+    return "{\n " + ",\n ".join(lines) + "\n}\n"
+
+
+def _nav_text(node: dict, depth: int) -> str:
+    if not node["children"]:
+        return _encode(node)
+    head = _encode({key: value for key, value in node.items() if key != "children"})
+    indent = "\n" + " " * (depth + 1)
+    children = ("," + indent).join(_nav_text(child, depth + 1) for child in node["children"])
+    return f'{head[:-1]}, "children": [{indent}{children}\n{" " * depth}]}}'
+
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def model_to_dict(model: Model) -> dict:
