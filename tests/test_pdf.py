@@ -160,6 +160,30 @@ def check_toc_numbers(reader: PdfReader) -> int:
     return checked
 
 
+
+def check_tag_index(reader: PdfReader) -> dict[str, int]:
+    """Every entry of the tag index ends with the page its note starts on; returns how many."""
+    pages = [i for i, page in enumerate(reader.pages) if "Index des étiquettes" in page.extract_text()[:40]]
+    assert pages, "no tag index"
+    first = pages[0]
+    cache: dict[int, list] = {}
+    entries = set()  # WeasyPrint nests an annotation per box of a link (line, leader, number)
+    for index, rect, target in internal_links(reader):
+        if index < first or (index, round(min(rect[1], rect[3])), target) in entries:
+            continue
+        entries.add((index, round(min(rect[1], rect[3])), target))
+        if index not in cache:
+            cache[index] = fragments(reader.pages[index])
+        text = plain(text_in_rect(cache[index], rect))
+        match = re.search(r"(\d+)$", text)
+        assert match, f"index, page {index + 1}: {text!r} has no page number"
+        assert int(match.group(1)) == target + 1, f"index, page {index + 1}: {text!r} points at page {target + 1}"
+        title = text[:match.start()].rstrip(" .").replace(" ", "")  # lines wrap differently
+        assert title and title in plain(reader.pages[target].extract_text()).replace(" ", ""), \
+            f"index entry {text!r} is not the title of the note on page {target + 1}"
+    return len(entries)
+
+
 # ---------------------------------------------------------------- the seed vault
 
 @pytest.fixture(scope="module")
@@ -271,6 +295,8 @@ def test_sample_links_and_page_numbers(sample_pdf):
     _, _, reader, path = sample_pdf
     assert check_page_references(reader) >= 100
     assert check_toc_numbers(reader) >= 40
+    tagged = sum(len(note.tags) for note in sample_pdf[0].notes)
+    assert check_tag_index(reader) == tagged  # each (tag, note) pair once, numbered right
     assert all(u.startswith(("http://", "https://", "mailto:", "tel:")) for u in uri_links(reader))
     assert b"file:" not in path.read_bytes()
 
