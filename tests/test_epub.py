@@ -468,12 +468,18 @@ def test_vault_images_never_read_outside_the_vault(tmp_path):
         ("notes.pdf", "application/pdf"),
     ))
     site = Site("T", "", "", "en", None, "{base_url}/{path}/")
+    (vault / "unlisted.png").write_bytes(_tiny_png())  # in the vault, but no note uses it
     images = VaultImages(Model(site, (), NavNode("T", kind="root"), (), assets, (), vault))
-    assert images.src("logo.svg").startswith("data:image/svg+xml;base64,")
+    assert images.src("logo.svg") == "../media/img001.svg"
     assert images.src("leak.png") is None
     assert images.src("../canary.png") is None
-    assert images.src("notes.pdf") is None  # not an image: a data: link would not open in a reader
-    assert images.alt(images.src("logo.svg")) == "logo"
+    assert images.src("notes.pdf") is None  # not an image: a reader could not open it
+    assert images.src("unlisted.png") is None  # only what the model lists as used
+    assert [(f.href, f.media_type) for f in images.files] == [("media/img001.svg", "image/svg+xml")]
+    assert b"LEGIT-LOGO-7b1" in images.files[0].data()
+    assert images.alt("../media/img001.svg") == "logo"
+    assert images.data_uri("logo.svg").startswith("data:image/svg+xml;base64,")  # the cover's logo
+    assert images.data_uri("leak.png") is None and images.data_uri("../canary.png") is None
 
 
 @pytest.mark.slow
@@ -529,3 +535,136 @@ def test_the_generated_cover_shows_the_sites_logo(hostile_book):
     images = svg.findall(".//{http://www.w3.org/2000/svg}image")
     assert len(images) == 1
     assert images[0].get("{http://www.w3.org/1999/xlink}href").startswith("data:image/svg+xml;base64,")
+
+
+# --- our own writer: landmarks, links across chapter files, media files, well-formedness -----
+
+
+def landmarks(book: Built) -> list[tuple[str, str, str]]:
+    nav = book.xml("EPUB/nav.xhtml")
+    marks = nav.find(".//x:nav[@epub:type='landmarks']", NS)
+    return [(a.get(f"{{{NS['epub']}}}type"), a.get("href"), a.text) for a in marks.iterfind(".//x:a", NS)]
+
+
+def test_landmarks_and_nav_speak_the_books_language(hostile_book, seed_vault, tmp_path):
+    french = landmarks(hostile_book)
+    assert [(kind, label) for kind, _, label in french] == [
+        ("cover", "Couverture"), ("titlepage", "Page de titre"), ("bodymatter", "Début du guide"),
+    ]
+    for _, href, _ in french:  # each lands on a page of the spine
+        assert f"EPUB/{href.partition('#')[0]}" in hostile_book.entries
+    nav = hostile_book.xml("EPUB/nav.xhtml")
+    assert nav.get("lang") == "fr"
+    assert nav.find(".//x:nav[@epub:type='toc']/x:h1", NS).text == "Table des matières"
+    everything = b"".join(data for name, data in hostile_book.entries.items() if name.endswith(".xhtml"))
+    assert b"Title Page" not in everything and b"pandoc" not in everything
+    english_vault = tmp_path / "english"
+    shutil.copytree(seed_vault, english_vault)
+    config = english_vault / "xtdpublish.toml"
+    config.write_text(re.sub(r'language = "[^"]*"', 'language = "en"', config.read_text(encoding="utf-8")),
+                      encoding="utf-8")
+    english = build(english_vault, tmp_path / "en")
+    assert [label for _, _, label in landmarks(english)] == ["Cover", "Title page", "Start of the guide"]
+
+
+def test_links_across_chapters_name_the_file_that_holds_the_id(hostile_book, sample_book):
+    chapters = hostile_book.chapters()
+    alpha = next(name for name, root in chapters.items() if root.find(".//x:section[@id='n-a']", NS) is not None)
+    beta = next(name for name, root in chapters.items() if root.find(".//x:section[@id='n-b']", NS) is not None)
+    assert alpha != beta
+    hrefs = [a.get("href") for a in chapters[alpha].iterfind(".//x:a", NS)]
+    assert PurePosixPath(beta).name + "#n-b--deux" in hrefs
+    assert chapters[beta].find(".//*[@id='n-b--deux']", NS) is not None
+    # In the sample, most links between notes cross files, and every one of them resolves.
+    crossing = [
+        a.get("href") for root in sample_book.chapters().values() for a in root.iterfind(".//x:a[@href]", NS)
+        if re.match(r"ch\d+\.xhtml#", a.get("href"))
+    ]
+    assert len(crossing) > 20
+    assert assert_links_resolve(sample_book) >= len(crossing)
+
+
+def manifest(book: Built) -> dict[str, tuple[str, str]]:
+    """href → (id, media-type) of every item of the package document."""
+    return {item.get("href"): (item.get("id"), item.get("media-type"))
+            for item in book.opf.iterfind(".//opf:manifest/opf:item", NS)}
+
+
+MAGIC = {"image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8", "image/gif": b"GIF8"}
+
+
+@pytest.mark.parametrize("book_name", ["hostile_book", "sample_book"])
+def test_images_are_files_of_the_book_with_their_media_type(book_name, request):
+    book = request.getfixturevalue(book_name)
+    items = manifest(book)
+    shown = set()
+    for name, root in book.chapters().items():
+        for image in root.iterfind(".//x:img", NS):
+            src = image.get("src")
+            assert not src.startswith("data:"), f"{name}: an image inlined as a data: URI"
+            if name != "EPUB/text/cover.xhtml":
+                shown.add(_normalize(str(PurePosixPath(name).parent / src)).removeprefix("EPUB/"))
+    assert shown and all(href in items for href in shown)
+    for href in shown:
+        media_type = items[href][1]
+        data = book.entries["EPUB/" + href]
+        if media_type == "image/svg+xml":
+            assert etree.fromstring(data).tag == "{http://www.w3.org/2000/svg}svg"
+        else:
+            assert data.startswith(MAGIC[media_type]), (href, media_type)
+    # Every file is in the manifest, every item is in the zip, no image is there unused.
+    files = {name.removeprefix("EPUB/") for name in book.entries if name.startswith("EPUB/")} - {"content.opf"}
+    assert files == set(items)
+    media = {href for href in items if href.startswith("media/") and not href.startswith("media/cover.")}
+    assert media == shown
+
+
+def test_html_only_constructs_become_well_formed_xhtml(make_vault, tmp_path):
+    vault = make_vault({
+        "xtdpublish.toml": '[site]\ntitle = "T"\nlanguage = "fr"\n',
+        "a.md": (
+            "# A\n\nUn&nbsp;espace, &eacute;t&eacute; &copy; &#x1F600; and a tab\u000bchar.<br>Line two<hr>\n\n"
+            '<p align="center" style="color:red" onclick="x()">centre <custom-tag data-x="1">inconnu</custom-tag>'
+            ' <center>vieux</center> <img src="nothing.png" width="50%"></p>\n\n'
+            "<table><tr><td colspan=\"0\" rowspan=\"2\" width=\"abc\">cell</td></tr></table>\n\n"
+            '<a href="https://example.org/a b">espace</a> <a href="#nowhere">nulle part</a>\n'
+        ),
+    })
+    book = build(vault, tmp_path / "out")
+    page = next(root for root in book.chapters().values() if root.find(".//x:section[@id='n-a']", NS) is not None)
+    text = "".join(page.itertext())
+    assert "Un\u00a0espace" in text and "été ©" in text and "\U0001F600" in text and "\u000b" not in text
+    assert "inconnu" in text and "vieux" in text and "nulle part" in text
+    assert page.find(".//x:br", NS) is not None and page.find(".//x:hr", NS) is not None
+    tags = {etree.QName(el).localname for el in page.iter() if isinstance(el.tag, str)}
+    assert not tags & {"custom-tag", "center"}
+    attributes = {name for el in page.iter() if isinstance(el.tag, str) for name in el.attrib}
+    assert not attributes & {"onclick", "align", "style", "width", "colspan", "data-x"}
+    assert page.find(".//x:td", NS).get("rowspan") == "2"
+    hrefs = [a.get("href") for a in page.iterfind(".//x:a", NS)]
+    assert "https://example.org/a%20b" in hrefs and "#nowhere" not in hrefs
+
+
+@pytest.mark.slow
+def test_html_only_constructs_pass_epubcheck(make_vault, tmp_path):
+    vault = make_vault({
+        "a.md": "# A\n\n&nbsp;<br><custom-tag>x</custom-tag><img src='x.png' width='50%'>"
+                '<td align="left">stray cell</td> <li>stray item</li> <a href="#gone">gone</a>\n',
+    })
+    assert problems(run_epubcheck(build(vault, tmp_path / "out").path)) == []
+
+
+def test_a_book_with_images_is_byte_identical_when_built_again(tmp_path, make_vault):
+    files = {
+        "xtdpublish.toml": '[site]\ntitle = "Images"\nlanguage = "fr"\n',
+        "a.md": "# A\n\n![[pic.png]] ![[logo.svg]] [[b#Deux]]\n",
+        "b.md": "# B\n\n## Deux\n\n![[pic.png]]\n",
+        "pic.png": _tiny_png(),
+        "logo.svg": LOGO,
+    }
+    first = build(make_vault(files, name="one"), tmp_path / "one")
+    second = build(make_vault(files, name="two"), tmp_path / "two")
+    assert first.path.read_bytes() == second.path.read_bytes()
+    assert {name for name in first.entries if name.startswith("EPUB/media/")} == {
+        "EPUB/media/cover.svg", "EPUB/media/img001.png", "EPUB/media/img002.svg",
+    }

@@ -1,58 +1,54 @@
-"""build/guide.epub: the guide as an EPUB 3, made by one sandboxed pandoc call.
+"""build/guide.epub: the guide as an EPUB 3, written here file by file.
 
-The guide (render/guide.py) becomes one HTML document: every section a heading
-whose level is its depth in the navigation, so pandoc's ``--split-level`` makes each
-note a chapter file and its navigation document nests like the tree; the notes'
-own headings stay inside the chapter and out of the nav (see epub.html.j2).
-Vault images go in as ``data:`` URIs, so pandoc runs with ``--sandbox`` and reads
-nothing but its input; ``epub_package`` then adds what the sandbox refuses (cover,
-CSS, the real dates) and zips the book reproducibly.
+The guide (render/guide.py) is cut into one XHTML file per section (epub_chapters), so
+each note is a chapter and the navigation document nests like the guide's tree; around
+them, the book's own pages in its language (epub_pages: cover, title page, tag index,
+colophon, nav), the vault's images as files (epub_media), the theme's epub.css, and
+the package document, all streamed into a reproducible zip (epub_package).
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import mimetypes
 import os
 import re
-import subprocess
-import tempfile
 import textwrap
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pypandoc
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from lxml import html
-from markupsafe import Markup
 
-from ..atomic import write_atomic
+from ..atomic import write_with
 from ..config import Config
 from ..model import Link, Model, Note
 from ..report import Report
 from .body import BodyPolicy, Video, anchor_id
-from .epub_package import Cover, Package, finish
-from .epub_xhtml import check_links, clean_body, clean_svg, readable_alt
-from .guide import Guide, Section, build_guide, find_theme, format_date
+from .epub_chapters import Chapter, Chapters
+from .epub_media import EXTENSIONS, FROM_CHAPTER, IMAGE_TYPES, MediaFile, VaultImages
+from .epub_package import XHTML_TYPE, BookWriter, Package
+from .epub_pages import (COVER_FILE, NAV_FILE, TITLE_FILE, Colophon, colophon_page, cover_page,
+                         nav_document, tag_index_page, title_page)
+from .guide import Guide, build_guide, find_theme, format_date
+
+__all__ = ["render", "VaultImages"]
 
 OUTPUT_NAME = "guide.epub"
 BCP47 = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
-MAX_NAV_DEPTH = 6
-IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"}
 INLINE_PARENTS = {"p", "span", "a", "em", "strong", "b", "i", "mark", "small", "sub", "sup",
                   "q", "cite", "label", "h1", "h2", "h3", "h4", "h5", "h6"}
-EPUB_TYPES = {"introduction": "introduction", "part": "part", "appendix": "appendix"}
+CSS_FILE = "styles/stylesheet1.css"
 
 WORDS = {
     "fr": {
         "cover": "Couverture", "colophon": "Colophon", "introduction": "Introduction", "video": "Vidéo : {url}",
-        "tag_index": "Index des thèmes",
+        "tag_index": "Index des thèmes", "contents": "Table des matières", "landmarks": "Repères",
+        "title_page": "Page de titre", "start": "Début du guide",
         "cover_alt": "Couverture : {title}", "notes": "{n} notes", "version": "Version du {date}",
         "skipped": "{n} notes du coffre ne sont pas publiées et ne figurent pas dans ce livre.",
-        "online": "En ligne :", "identifier": "Identifiant :", "made": "Livre produit avec xtdpublish et pandoc.",
+        "online": "En ligne :", "identifier": "Identifiant :", "made": "Livre produit avec xtdpublish.",
         "summary": (
             "Le livre suit l'ordre de lecture du guide : une table des matières et des titres "
             "structurés permettent d'y naviguer. Les images portent un texte de remplacement, "
@@ -62,10 +58,11 @@ WORDS = {
     },
     "en": {
         "cover": "Cover", "colophon": "Colophon", "introduction": "Introduction", "video": "Video: {url}",
-        "tag_index": "Index of topics",
+        "tag_index": "Index of topics", "contents": "Contents", "landmarks": "Landmarks",
+        "title_page": "Title page", "start": "Start of the guide",
         "cover_alt": "Cover: {title}", "notes": "{n} notes", "version": "Version of {date}",
         "skipped": "{n} notes of the vault are not published and are not in this book.",
-        "online": "Online:", "identifier": "Identifier:", "made": "Book made with xtdpublish and pandoc.",
+        "online": "Online:", "identifier": "Identifier:", "made": "Book made with xtdpublish.",
         "summary": (
             "The book follows the guide's reading order; a table of contents and structured "
             "headings make it navigable. Images have alternative text, taken from their file "
@@ -76,16 +73,14 @@ WORDS = {
 
 
 @dataclass(frozen=True)
-class Chapter:
-    """A section as the EPUB writes it: a heading at ``level``, its cleaned body, its children."""
+class Cover:
+    data: bytes
+    media_type: str  # image/svg+xml, image/png, image/jpeg...
+    alt: str  # what the cover shows, for readers who cannot see it
 
-    title: str
-    level: int
-    anchor: str
-    kind: str
-    epub_type: str
-    body: Markup
-    children: tuple[Chapter, ...]
+    @property
+    def href(self) -> str:
+        return f"media/cover.{EXTENSIONS[self.media_type]}"
 
 
 def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
@@ -96,62 +91,64 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
         guide = replace(guide, title=model.root.resolve().name)
     guide = replace(guide, language=book_language(guide.language, config, report))
     theme = find_theme(model.root, config)
-    modified = modified_time(guide)
+    chapters = Chapters(guide, report, images.alt)
+    media = [file for file in images.files if FROM_CHAPTER + file.href in chapters.image_srcs]
+    cover = make_cover(model, config, guide, theme, words, images, report)
     identifier = book_identifier(model)
-    document = guide_document(model, guide, theme, words, identifier, images, report)
-    depth = max((chapter_level(s) for s in guide.walk()), default=1)
-    epub = run_pandoc(document, pandoc_metadata(model, guide, identifier), depth, report)
+    colophon = Colophon(format_date(guide.date, guide.language), identifier, model.site.base_url)
+    css = _theme_file(theme, "epub.css").read_bytes()
     package = Package(
-        modified=modified,
-        language=guide.language,
-        css=_theme_file(theme, "epub.css").read_bytes(),
-        accessibility=accessibility(images.used, words),
-        cover=make_cover(model, config, guide, theme, words, images, report),
-        subtitle=guide.subtitle,
+        identifier=identifier, title=guide.title, subtitle=guide.subtitle, author=guide.author,
+        language=guide.language, date=guide.date, modified=modified_time(guide),
+        accessibility=accessibility(bool(media), words), cover_id="cover-image",
     )
-    return [write_atomic(out_dir / OUTPUT_NAME, finish(epub, package))]
+
+    def write(path: Path) -> None:
+        book = BookWriter(path, package.modified)
+        try:
+            write_book(book, guide, chapters, cover, colophon, media, css, words)
+        except BaseException:
+            book.abort()
+            raise
+        book.close(package)
+
+    return [write_with(out_dir / OUTPUT_NAME, write)]
 
 
-class VaultImages:
-    """Vault images as ``data:`` URIs; nothing outside the vault, nothing but images."""
+def write_book(book: BookWriter, guide: Guide, chapters: Chapters, cover: Cover, colophon: Colophon,
+               media: list[MediaFile], css: bytes, words) -> None:
+    """Every file of the book, in reading order; chapters one at a time."""
+    page_css = "../" + CSS_FILE
+    book.add(CSS_FILE, css, "text/css")
+    book.add(cover.href, cover.data, cover.media_type, properties="cover-image", item_id="cover-image")
+    book.add(COVER_FILE, cover_page(cover.href, cover.alt, words, guide.language, page_css), XHTML_TYPE,
+             in_spine=True)
+    book.add(TITLE_FILE, title_page(guide, colophon.date, words, page_css), XHTML_TYPE, in_spine=True)
+    toc = list(chapters.toc)
+    tag_file = chapters.next_file() if guide.tags else None
+    if tag_file:
+        chapters.add_file(tag_file, "tag-index")
+    colophon_file = chapters.next_file()
+    chapters.add_file(colophon_file, "colophon")
+    for chapter, data in chapters.pages(page_css):
+        book.add(chapter.file, data, XHTML_TYPE, in_spine=True)
+    if tag_file:
+        book.add(tag_file, tag_index_page(guide, chapters, tag_file, words, page_css), XHTML_TYPE, in_spine=True)
+        toc.append(_entry(tag_file, words["tag_index"], "tag-index"))
+    book.add(colophon_file, colophon_page(guide, colophon, colophon_file, words, page_css), XHTML_TYPE,
+             in_spine=True)
+    if not chapters.toc:  # a nav needs one entry: a book with no note lists its colophon
+        toc.append(_entry(colophon_file, words["colophon"], "colophon"))
+    for image in media:  # each read now, once its chapters are written
+        book.add(image.href, image.data(), image.media_type)
+    start = chapters.toc[0].href if chapters.toc else colophon_file + "#colophon"
+    landmarks = [("cover", COVER_FILE, words["cover"]), ("titlepage", TITLE_FILE, words["title_page"]),
+                 ("bodymatter", start, words["start"])]
+    book.add(NAV_FILE, nav_document(guide, toc, landmarks, words, CSS_FILE), XHTML_TYPE, properties="nav")
 
-    def __init__(self, model: Model, report: Report | None = None) -> None:
-        self.report = report or Report()
-        self.root = model.root.resolve()
-        self.media_types = {asset.path: asset.media_type for asset in model.assets}
-        self.uris: dict[str, str | None] = {}  # vault path → data URI
-        self.paths: dict[str, str] = {}  # data URI → vault path
-        self.used = False
 
-    def src(self, path: str) -> str | None:
-        if path not in self.uris:
-            self.uris[path] = self._read(path)
-        uri = self.uris[path]
-        self.used = self.used or uri is not None
-        return uri
-
-    def alt(self, uri: str) -> str | None:
-        path = self.paths.get(uri)
-        return readable_alt(path) if path else None
-
-    def _read(self, path: str) -> str | None:
-        file = (self.root / path).resolve()
-        if not file.is_relative_to(self.root) or not file.is_file():
-            return None
-        media_type = self.media_types.get(path) or mimetypes.guess_type(path)[0]
-        if media_type not in IMAGE_TYPES:
-            return None
-        data = file.read_bytes()
-        if media_type == "image/svg+xml":
-            data = clean_svg(data)
-            if data is None:
-                self.report.warning(path, None, "epub.svg",
-                                    "this SVG is not a well-formed SVG document (or needs an outside "
-                                    "file to be read); the EPUB leaves it out. Export it again as plain SVG")
-                return None
-        uri = f"data:{media_type};base64," + base64.b64encode(data).decode("ascii")
-        self.paths[uri] = path
-        return uri
+def _entry(file: str, title: str, anchor: str) -> Chapter:
+    return Chapter(file, title, anchor, 1, "", ())
 
 
 def epub_policy(model: Model, images: VaultImages, words: dict[str, str]) -> BodyPolicy:
@@ -190,74 +187,6 @@ def video_link(element: html.HtmlElement, video: Video, label: str) -> html.Html
     paragraph.append(link)
     wrapper.append(paragraph)
     return wrapper
-
-
-def chapter_level(section: Section) -> int:
-    return min(section.level, MAX_NAV_DEPTH)
-
-
-def guide_document(model, guide: Guide, theme: Path, words, identifier: str, images: VaultImages,
-                   report: Report) -> str:
-    """The whole guide as one HTML document, ready for pandoc."""
-
-    def chapter(section: Section) -> Chapter:
-        level = chapter_level(section)
-        if section.error and section.note is not None:
-            report.error(section.note.path, None, "epub.note",
-                         f"this note could not be rendered and is empty in the EPUB: {section.error}")
-        body = clean_body(section.body, section.note, report, alt_for=images.alt)
-        kind = section.kind
-        title = section.title or "…"
-        if kind == "introduction" and section.note is not None and section.note.title_source == "filename":
-            title = words["introduction"]  # "index" says nothing to a reader
-        return Chapter(title, level, section.anchor, kind, EPUB_TYPES.get(kind, ""),
-                       Markup(body), tuple(chapter(child) for child in section.children))
-
-    chapters = tuple(chapter(section) for section in guide.sections)
-    text = _environment(theme).get_template("epub.html.j2").render(
-        guide=guide, chapters=chapters, words=words, identifier=identifier,
-        base_url=model.site.base_url, date=format_date(guide.date, guide.language),
-    )
-    document = html.document_fromstring(text)
-    check_links(document)
-    return "<!DOCTYPE html>\n" + html.tostring(document, encoding="unicode", method="html")
-
-
-def run_pandoc(document: str, metadata: dict, depth: int, report: Report) -> bytes:
-    """One pandoc call for the whole book; it reads its input and the metadata, nothing else."""
-    with tempfile.TemporaryDirectory(prefix="xtd-epub-") as folder:
-        work = Path(folder)
-        (work / "guide.html").write_text(document, encoding="utf-8")
-        (work / "metadata.json").write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
-        command = [
-            pypandoc.get_pandoc_path(), "guide.html",
-            "--from=html", "--to=epub3", "--sandbox",
-            f"--split-level={depth}", f"--toc-depth={depth}",
-            "--metadata-file=metadata.json", "--output=guide.epub",
-        ]
-        env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
-        done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True)
-        for line in done.stderr.splitlines():
-            if line.strip():
-                report.warning("epub", None, "epub.pandoc", f"pandoc: {line.strip()}")
-        if done.returncode != 0:
-            raise RuntimeError(f"pandoc failed ({done.returncode}): {done.stderr.strip()[:500]}")
-        return (work / "guide.epub").read_bytes()
-
-
-def pandoc_metadata(model: Model, guide: Guide, identifier: str) -> dict:
-    metadata = {
-        "title": guide.title,
-        "lang": guide.language,
-        "identifier": [{"scheme": "URN", "text": identifier}],
-        "date": guide.date.astimezone(timezone.utc).strftime("%Y-%m-%d"),
-    }
-    if guide.author:
-        metadata["creator"] = [{"role": "author", "text": guide.author}]
-    if guide.subtitle:
-        metadata["subtitle"] = guide.subtitle
-        metadata["description"] = guide.subtitle
-    return metadata
 
 
 def book_language(language: str, config: Config, report: Report) -> str:
@@ -309,7 +238,7 @@ def make_cover(model: Model, config: Config, guide: Guide, theme: Path, words, i
         file = (root / config.guide.cover).resolve()
         media_type = mimetypes.guess_type(file.name)[0]
         if file.is_relative_to(root) and file.is_file() and media_type in IMAGE_TYPES:
-            return Cover(file.read_bytes(), media_type, alt, words["cover"])
+            return Cover(file.read_bytes(), media_type, alt)
         report.warning(str(config.source or "xtdpublish.toml"), None, "epub.cover",
                        f"guide.cover = {config.guide.cover!r} is not an image inside the vault "
                        "(PNG, JPEG, GIF, SVG or WebP); the EPUB gets the theme's cover instead")
@@ -318,9 +247,9 @@ def make_cover(model: Model, config: Config, guide: Guide, theme: Path, words, i
         subtitle_lines=textwrap.wrap(guide.subtitle, 30),
         author=guide.author,
         year=guide.date.year,
-        logo=images.src(model.site.logo) if model.site.logo else None,
+        logo=images.data_uri(model.site.logo) if model.site.logo else None,
     )
-    return Cover(svg.encode("utf-8"), "image/svg+xml", alt, words["cover"])
+    return Cover(svg.encode("utf-8"), "image/svg+xml", alt)
 
 
 def _environment(theme: Path) -> Environment:

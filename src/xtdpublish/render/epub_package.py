@@ -1,206 +1,140 @@
-"""Finishing pandoc's EPUB: the package metadata, the cover, the theme's CSS, a reproducible zip.
+"""The EPUB container: a reproducible zip written file by file, and its package document.
 
-pandoc under ``--sandbox`` reads no file but its input: it refuses ``--css`` and
-``--epub-cover-image``, and its clock stands at 1970 (``dcterms:modified``). So the
-book pandoc writes is opened here once, completed, checked for well-formedness,
-and zipped again with fixed entry dates, so that the same vault gives the same bytes.
+``BookWriter`` opens the zip with the ``mimetype`` entry first and stored (the OCF rule),
+takes each file as it is made (a chapter is written and forgotten), records it in the
+manifest and, for pages, in the spine, and ends with ``content.opf``. Every entry has the
+same date, system and permissions, so the same inputs give the same bytes.
 """
 
 from __future__ import annotations
 
-import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from html import escape
+from pathlib import Path
 
 from lxml import etree
 
 OPF = "http://www.idpf.org/2007/opf"
 DC = "http://purl.org/dc/elements/1.1/"
-XHTML = "http://www.w3.org/1999/xhtml"
-OPS = "http://www.idpf.org/2007/ops"
-CONTAINER = "urn:oasis:names:tc:opendocument:xmlns:container"
-XML_SUFFIXES = (".xhtml", ".opf", ".ncx", ".svg", ".xml")
-SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-
-
-class EpubError(Exception):
-    """pandoc wrote something that is not a valid book (a bug to fix, never the editor's fault)."""
-
-
-@dataclass(frozen=True)
-class Cover:
-    data: bytes
-    media_type: str  # image/svg+xml, image/png, image/jpeg...
-    alt: str  # what the cover shows, for readers who cannot see it
-    title: str  # the cover page's title ("Couverture")
-
-    @property
-    def name(self) -> str:
-        extension = {"image/svg+xml": "svg", "image/jpeg": "jpg"}.get(
-            self.media_type, self.media_type.split("/")[-1]
-        )
-        return f"cover.{extension}"
+CONTAINER_NS = "urn:oasis:names:tc:opendocument:xmlns:container"
+PACKAGE_FOLDER = "EPUB/"
+PACKAGE_FILE = "content.opf"
+XHTML_TYPE = "application/xhtml+xml"
+CONTAINER = f"""<?xml version="1.0" encoding="UTF-8"?>
+<container version="1.0" xmlns="{CONTAINER_NS}">
+  <rootfiles>
+    <rootfile full-path="{PACKAGE_FOLDER}{PACKAGE_FILE}" media-type="application/oebps-package+xml"/>
+  </rootfiles>
+</container>
+""".encode()
 
 
 @dataclass(frozen=True)
 class Package:
-    """What pandoc could not be told: written into the book after it."""
+    """The book's metadata, as the package document states it."""
 
-    modified: datetime
+    identifier: str  # urn:uuid:...
+    title: str
+    subtitle: str
+    author: str
     language: str
-    css: bytes
+    date: datetime  # dc:date: the newest note's date
+    modified: datetime  # dcterms:modified
     accessibility: tuple[tuple[str, str], ...]  # (schema property, value), in order
-    cover: Cover | None = None
-    subtitle: str = ""  # pandoc writes it as a description only
+    cover_id: str | None = None  # the manifest id of the cover image
 
 
-def finish(epub: bytes, package: Package) -> bytes:
-    """pandoc's EPUB completed by ``package``, checked, and zipped reproducibly."""
-    with zipfile.ZipFile(io.BytesIO(epub)) as source:
-        entries = {info.filename: source.read(info) for info in source.infolist()}
-    opf_path = _opf_path(entries["META-INF/container.xml"])
-    base = opf_path.rsplit("/", 1)[0] + "/" if "/" in opf_path else ""
-    opf = etree.fromstring(entries[opf_path], SAFE_PARSER)
-    etree.cleanup_namespaces(opf)  # drop the unused "opf:" prefix, so added metas use the default
-    _set_metadata(opf, package)
-    for item in opf.iterfind(f"{{{OPF}}}manifest/{{{OPF}}}item[@media-type='text/css']"):
-        entries[base + item.get("href")] = package.css
-    if package.cover is not None:
-        _add_cover(entries, opf, base, package)
-    entries[opf_path] = etree.tostring(opf, xml_declaration=True, encoding="UTF-8")
-    check_well_formed(entries)
-    return _zip(entries, package.modified)
+@dataclass(frozen=True)
+class _Item:
+    id: str
+    href: str
+    media_type: str
+    properties: str
 
 
-def check_well_formed(entries: dict[str, bytes]) -> None:
-    for name, data in entries.items():
-        if name.endswith(XML_SUFFIXES):
-            try:
-                etree.fromstring(data, SAFE_PARSER)
-            except etree.XMLSyntaxError as error:
-                raise EpubError(f"{name} in the EPUB is not well-formed XML: {error}") from None
+class BookWriter:
+    """An EPUB being written: ``add`` each file, then ``close`` with the package's metadata."""
+
+    def __init__(self, path: Path, moment: datetime) -> None:
+        utc = moment.astimezone(timezone.utc)
+        self._date_time = max((utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second),
+                              (1980, 1, 1, 0, 0, 0))
+        self._zip = zipfile.ZipFile(path, "w")
+        self._items: list[_Item] = []
+        self._spine: list[str] = []
+        self._entry("mimetype", b"application/epub+zip", stored=True)
+        self._entry("META-INF/container.xml", CONTAINER)
+
+    def add(self, href: str, data: bytes, media_type: str, *, properties: str = "",
+            in_spine: bool = False, item_id: str | None = None) -> str:
+        """Write ``href`` (relative to the package document); returns its manifest id."""
+        identifier = item_id or _item_id(href)
+        self._entry(PACKAGE_FOLDER + href, data)
+        self._items.append(_Item(identifier, href, media_type, properties))
+        if in_spine:
+            self._spine.append(identifier)
+        return identifier
+
+    def close(self, package: Package) -> None:
+        self._entry(PACKAGE_FOLDER + PACKAGE_FILE, package_document(package, self._items, self._spine))
+        self._zip.close()
+
+    def abort(self) -> None:
+        self._zip.close()
+
+    def _entry(self, name: str, data: bytes, stored: bool = False) -> None:
+        info = zipfile.ZipInfo(name, date_time=self._date_time)
+        info.create_system = 3  # the same bytes whichever system builds it
+        info.external_attr = 0o644 << 16
+        info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        self._zip.writestr(info, data, compresslevel=None if stored else 6)
 
 
-def _opf_path(container: bytes) -> str:
-    root = etree.fromstring(container, SAFE_PARSER)
-    rootfile = root.find(f".//{{{CONTAINER}}}rootfile")
-    return rootfile.get("full-path")
-
-
-def _set_metadata(opf, package: Package) -> None:
-    metadata = opf.find(f"{{{OPF}}}metadata")
-    for meta in list(metadata.iterfind(f"{{{OPF}}}meta")):
-        prop = meta.get("property") or ""
-        if prop == "dcterms:modified" or prop.startswith("schema:"):
-            metadata.remove(meta)
-    modified = etree.SubElement(metadata, f"{{{OPF}}}meta", property="dcterms:modified")
-    modified.text = package.modified.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def package_document(package: Package, items: list[_Item], spine: list[str]) -> bytes:
+    root = etree.Element(f"{{{OPF}}}package", nsmap={None: OPF}, version="3.0",
+                         attrib={"unique-identifier": "book-id",
+                                 "{http://www.w3.org/XML/1998/namespace}lang": package.language})
+    metadata = etree.SubElement(root, f"{{{OPF}}}metadata", nsmap={"dc": DC})
+    _dc(metadata, "identifier", package.identifier, id="book-id")
+    _dc(metadata, "title", package.title, id="title")
+    _meta(metadata, "title-type", "main", refines="#title")
     if package.subtitle:
-        _add_subtitle(metadata, package.subtitle)
+        _dc(metadata, "title", package.subtitle, id="subtitle")
+        _meta(metadata, "title-type", "subtitle", refines="#subtitle")
+        _dc(metadata, "description", package.subtitle)
+    _dc(metadata, "language", package.language)
+    if package.author:
+        _dc(metadata, "creator", package.author, id="creator")
+        _meta(metadata, "role", "aut", refines="#creator", scheme="marc:relators")
+    _dc(metadata, "date", package.date.astimezone(timezone.utc).strftime("%Y-%m-%d"))
+    _meta(metadata, "dcterms:modified", package.modified.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
     for prop, value in package.accessibility:
-        meta = etree.SubElement(metadata, f"{{{OPF}}}meta", property=prop)
-        meta.text = value
-    _indent(metadata)
+        _meta(metadata, prop, value)
+    if package.cover_id:  # EPUB 2 readers still look for this one
+        etree.SubElement(metadata, f"{{{OPF}}}meta", name="cover", content=package.cover_id)
+    manifest = etree.SubElement(root, f"{{{OPF}}}manifest")
+    for item in items:
+        attributes = {"id": item.id, "href": item.href, "media-type": item.media_type}
+        if item.properties:
+            attributes["properties"] = item.properties
+        etree.SubElement(manifest, f"{{{OPF}}}item", attributes)
+    spine_element = etree.SubElement(root, f"{{{OPF}}}spine")
+    for identifier in spine:
+        etree.SubElement(spine_element, f"{{{OPF}}}itemref", idref=identifier)
+    etree.indent(root, space="  ")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-def _add_subtitle(metadata, subtitle: str) -> None:
-    main = metadata.find(f"{{{DC}}}title")
-    if main is None:
-        return
-    if not main.get("id"):
-        main.set("id", "epub-title-1")
-    title_type = etree.SubElement(metadata, f"{{{OPF}}}meta", refines="#" + main.get("id"), property="title-type")
-    title_type.text = "main"
-    element = etree.Element(f"{{{DC}}}title", id="epub-subtitle")
-    element.text = subtitle
-    main.addnext(element)
-    sub_type = etree.SubElement(metadata, f"{{{OPF}}}meta", refines="#epub-subtitle", property="title-type")
-    sub_type.text = "subtitle"
+def _dc(metadata, name: str, text: str, **attributes) -> None:
+    etree.SubElement(metadata, f"{{{DC}}}{name}", attributes).text = text
 
 
-def _add_cover(entries: dict[str, bytes], opf, base: str, package: Package) -> None:
-    cover = package.cover
-    manifest = opf.find(f"{{{OPF}}}manifest")
-    spine = opf.find(f"{{{OPF}}}spine")
-    metadata = opf.find(f"{{{OPF}}}metadata")
-    css = manifest.find(f"{{{OPF}}}item[@media-type='text/css']")
-    entries[base + "media/" + cover.name] = cover.data
-    entries[base + "text/cover.xhtml"] = _cover_page(cover, package.language, css is not None and css.get("href"))
-    etree.SubElement(manifest, f"{{{OPF}}}item", id="cover-image", href="media/" + cover.name,
-                     attrib={"media-type": cover.media_type, "properties": "cover-image"})
-    # The page shows the image with <img>, so it needs no "svg" property even for an SVG cover.
-    etree.SubElement(manifest, f"{{{OPF}}}item", id="cover_xhtml", href="text/cover.xhtml",
-                     attrib={"media-type": "application/xhtml+xml"})
-    # EPUB 2 readers still look for this one.
-    etree.SubElement(metadata, f"{{{OPF}}}meta", name="cover", content="cover-image")
-    itemref = etree.Element(f"{{{OPF}}}itemref", idref="cover_xhtml")
-    spine.insert(0, itemref)
-    _indent(manifest)
-    _indent(spine)
-    _indent(metadata)
-    nav_item = manifest.find(f"{{{OPF}}}item[@properties='nav']")
-    if nav_item is not None:
-        nav_name = base + nav_item.get("href")
-        entries[nav_name] = _add_landmark(entries[nav_name], "text/cover.xhtml", cover.title)
+def _meta(metadata, prop: str, text: str, **attributes) -> None:
+    etree.SubElement(metadata, f"{{{OPF}}}meta", {"property": prop, **attributes}).text = text
 
 
-def _cover_page(cover: Cover, language: str, css_href: str | bool) -> bytes:
-    stylesheet = f'<link rel="stylesheet" type="text/css" href="../{escape(css_href)}" />' if css_href else ""
-    page = f"""<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE html>
-<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="{escape(language)}" xml:lang="{escape(language)}">
-<head>
-  <meta charset="utf-8" />
-  <title>{escape(cover.title)}</title>
-  {stylesheet}
-</head>
-<body epub:type="cover" class="cover-page">
-<section epub:type="cover" class="cover">
-<img src="../media/{cover.name}" role="doc-cover" alt="{escape(cover.alt)}" />
-</section>
-</body>
-</html>
-"""
-    return page.encode("utf-8")
-
-
-def _add_landmark(nav: bytes, href: str, title: str) -> bytes:
-    root = etree.fromstring(nav, SAFE_PARSER)
-    landmarks = root.find(f".//{{{XHTML}}}nav[@{{{OPS}}}type='landmarks']/{{{XHTML}}}ol")
-    if landmarks is None:
-        return nav
-    item = etree.Element(f"{{{XHTML}}}li")
-    link = etree.SubElement(item, f"{{{XHTML}}}a", href=href)
-    link.set(f"{{{OPS}}}type", "cover")
-    link.text = title
-    item.tail = landmarks.text
-    landmarks.insert(0, item)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
-
-
-def _indent(element) -> None:
-    for child in element:
-        child.tail = "\n    "
-    if len(element):
-        element[-1].tail = "\n  "
-    element.text = "\n    "
-
-
-def _zip(entries: dict[str, bytes], moment: datetime) -> bytes:
-    utc = moment.astimezone(timezone.utc)
-    date_time = max((utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second), (1980, 1, 1, 0, 0, 0))
-    out = io.BytesIO()
-    names = ["mimetype"] + [name for name in entries if name != "mimetype"]
-    with zipfile.ZipFile(out, "w") as book:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            info.create_system = 3  # the same bytes whichever system builds it
-            info.external_attr = 0o644 << 16
-            if name == "mimetype":  # stored, first, no extra field: the OCF rule
-                info.compress_type = zipfile.ZIP_STORED
-            else:
-                info.compress_type = zipfile.ZIP_DEFLATED
-            book.writestr(info, entries[name], compresslevel=9 if name != "mimetype" else None)
-    return out.getvalue()
+def _item_id(href: str) -> str:
+    """``text/ch001.xhtml`` → ``ch001_xhtml``: an XML name, unique as the file names are."""
+    return "f-" + re.sub(r"[^A-Za-z0-9]", "_", href.rsplit("/", 1)[-1])

@@ -1,12 +1,11 @@
-"""The guide's HTML made safe for pandoc's EPUB writer: nothing it cannot carry, no dead ends.
+"""Note bodies as XHTML an e-reader can show: nothing it cannot use, no dead end, well-formed.
 
-pandoc turns this HTML into the book's XHTML. What it must not get: elements an
-e-reader cannot use (scripts, forms, media players), images that are not already
-embedded as ``data:`` URIs (with ``--sandbox`` pandoc would leave a dangling
-reference behind), links to files or pages that are not in the book, and
-fragment links whose target id does not exist. Each body is cleaned with its
-note known, so the messages name the note; the whole document is then checked
-once for link targets, since a link may point into any chapter.
+A body (HTML from the model, by way of ``render/body.py``) is parsed as HTML, cleaned
+with its note known, so the messages name the note: elements an e-reader cannot use
+(scripts, forms, media players) go, elements XHTML does not know give way to their
+content, attributes are kept only where XHTML accepts their value, images must be the
+book's own files. ``to_xhtml`` then moves the tree into the XHTML namespace, so lxml
+writes it as XML (void elements closed, entities resolved, invalid characters gone).
 """
 
 from __future__ import annotations
@@ -16,11 +15,14 @@ from collections.abc import Callable
 
 from lxml import etree, html
 
-from ..htmlfragment import parse_fragment, remove_keeping_tail, serialize_fragment
+from ..htmlfragment import parse_fragment, remove_keeping_tail
 from ..model import Note
 from ..report import Report
 from .body import anchor_id
 
+XHTML = "http://www.w3.org/1999/xhtml"
+OPS = "http://www.idpf.org/2007/ops"
+NSMAP = {None: XHTML, "epub": OPS}
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 EXTERNAL = ("http://", "https://", "mailto:")
 # Left out with their content, and the editor is told: nothing an e-reader can show.
@@ -31,13 +33,27 @@ DROPPED = {
 }
 # Left out with their content, silently: they only make sense beside something dropped.
 SILENT = {"source", "param", "wbr"}
-# Replaced by their content: presentational or structural wrappers pandoc has no use for.
-UNWRAPPED = {"font", "center", "picture", "body", "html", "main", "nav", "tt", "big", "blink", "marquee"}
-KEPT_ATTRIBUTES = {
-    "id", "class", "title", "lang", "dir", "alt", "src", "href", "colspan", "rowspan",
-    "width", "height", "start", "reversed", "data-callout",
+# What a book's body may hold; any other element (font, center, custom tags...) gives way
+# to its content.
+XHTML_ELEMENTS = {
+    "a", "abbr", "address", "article", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption",
+    "cite", "code", "col", "colgroup", "data", "dd", "del", "details", "dfn", "div", "dl", "dt", "em",
+    "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img",
+    "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "section",
+    "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "time", "tr", "u", "ul", "var",
 }
-CELL_ATTRIBUTES = {"align"}  # pandoc reads a table's alignment from it
+KEPT_ATTRIBUTES = {"class", "title", "data-callout"}  # on any element, whatever their value
+OWN_ATTRIBUTES = {"alt": "img", "src": "img", "href": "a", "start": "ol", "width": "img", "height": "img",
+                  "colspan": "td th", "rowspan": "td th"}  # only on these elements
+COUNTS = {"colspan", "rowspan", "width", "height", "start"}  # kept only as plain numbers
+LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+NUMBER = re.compile(r"\d{1,6}")
+CELL_ALIGN = re.compile(r"\s*text-align:\s*(left|right|center)\s*;?\s*")
+DIRECTIONS = {"ltr", "rtl", "auto"}
+# Characters XML 1.0 cannot hold at all (a note may carry them from a copy-paste).
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+MEDIA_PREFIX = "../media/"  # the book's own images, as epub_media names them
 
 
 def clean_body(
@@ -46,15 +62,64 @@ def clean_body(
     report: Report,
     *,
     alt_for: Callable[[str], str | None] = lambda src: None,
-) -> str:
-    """One section's body, cleaned; its headings marked "unlisted" (out of the book's nav)."""
+) -> html.HtmlElement:
+    """One section's body, cleaned, inside a ``<div>`` wrapper."""
     root = parse_fragment(fragment)
     where = note.path if note is not None else "guide"
     prefix = anchor_id(note.id) + "--" if note is not None else None
     _drop_leading_marker(root)
     ids = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
     _clean_children(root, _Context(where, prefix, ids, alt_for, report))
-    return serialize_fragment(root)
+    return root
+
+
+def to_xhtml(root) -> etree._Element:
+    """An HTML tree (as ``clean_body`` leaves it) moved into the XHTML namespace, XML-safe."""
+    for element in root.iter():
+        element.tag = f"{{{XHTML}}}{element.tag}"
+        if element.text and NOT_XML.search(element.text):
+            element.text = NOT_XML.sub("", element.text)
+        if element.tail and NOT_XML.search(element.tail):
+            element.tail = NOT_XML.sub("", element.tail)
+        for name, value in element.attrib.items():
+            if NOT_XML.search(value):
+                element.set(name, NOT_XML.sub("", value))
+    return root
+
+
+def element(parent, tag: str, text: str | None = None, **attributes) -> etree._Element:
+    """A new XHTML element under ``parent`` (``epub_type`` is written ``epub:type``)."""
+    if "epub_type" in attributes:
+        attributes[f"{{{OPS}}}type"] = attributes.pop("epub_type")
+    attrib = {("class" if k == "class_" else k): v for k, v in attributes.items() if v}
+    child = etree.SubElement(parent, f"{{{XHTML}}}{tag}", attrib)
+    child.text = NOT_XML.sub("", text) if text else None
+    return child
+
+
+def page(title: str, language: str, css: str, body_type: str = "") -> tuple[etree._Element, etree._Element]:
+    """An empty XHTML content document: its root and its ``<body>``."""
+    root = etree.Element(f"{{{XHTML}}}html", nsmap=NSMAP)
+    root.set("lang", language)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+    head = element(root, "head")
+    element(head, "meta", charset="utf-8")
+    element(head, "title", title or "…")
+    if css:
+        element(head, "link", rel="stylesheet", type="text/css", href=css)
+    return root, element(root, "body", epub_type=body_type)
+
+
+def serialize(root, indent: bool = False) -> bytes:
+    """The document as XML; ``indent`` for pages built here whole (never a note's body, where
+    whitespace may matter), else line breaks only around the page's frame."""
+    if indent:
+        etree.indent(root, space="  ")
+    else:
+        for item in (*root, *root[0], *root[-1]):
+            item.tail = item.tail or "\n"
+        root.text = root[0].text = root[-1].text = "\n"
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
 
 
 class _Context:
@@ -64,59 +129,31 @@ class _Context:
 
 
 def _clean_children(parent, context: _Context) -> None:
-    for element in list(parent):
-        if not isinstance(element.tag, str):  # comments, processing instructions
-            remove_keeping_tail(element)
+    for child in list(parent):
+        if not isinstance(child.tag, str):  # comments, processing instructions
+            remove_keeping_tail(child)
             continue
-        tag = element.tag.lower()
+        tag = child.tag.lower()
         if tag in SILENT:
-            remove_keeping_tail(element)
+            remove_keeping_tail(child)
             continue
         if tag in DROPPED:
             context.report.warning(
                 context.where, None, "epub.html",
                 f"a <{tag}> in this note cannot be shown by an e-reader; the EPUB leaves it out",
             )
-            remove_keeping_tail(element)
+            remove_keeping_tail(child)
             continue
-        _clean_children(element, context)
-        if tag in UNWRAPPED:
-            element.drop_tag()
+        _clean_children(child, context)
+        if tag not in XHTML_ELEMENTS:
+            child.drop_tag()
             continue
-        _clean_attributes(element, tag)
+        child.tag = tag
+        _clean_attributes(child, tag)
         if tag == "img":
-            _clean_image(element, context.where, context.report, context.alt_for)
+            _clean_image(child, context.where, context.report, context.alt_for)
         elif tag == "a":
-            _clean_anchor(element, context.ids, context.prefix)
-        elif tag in HEADINGS:
-            element.set("class", " ".join(filter(None, (element.get("class"), "unlisted"))))
-
-
-def check_links(document: html.HtmlElement) -> None:
-    """Every ``#fragment`` link of the whole guide points at an existing id, else it becomes text.
-
-    A link to a heading that is gone falls back to its note (``n-ID--anchor`` → ``n-ID``).
-    """
-    ids: set[str] = set()
-    for element in document.iter():
-        if not isinstance(element.tag, str) or not element.get("id"):
-            continue
-        if element.get("id") in ids:  # pandoc needs unique ids; the first one wins
-            del element.attrib["id"]
-        else:
-            ids.add(element.get("id"))
-    for anchor in list(document.iter("a")):
-        href = anchor.get("href") or ""
-        if not href.startswith("#"):
-            continue
-        target = href[1:]
-        if target in ids:
-            continue
-        note_anchor = target.split("--", 1)[0]
-        if note_anchor in ids:
-            anchor.set("href", "#" + note_anchor)
-        else:
-            anchor.drop_tag()
+            _clean_anchor(child, context.ids, context.prefix)
 
 
 def readable_alt(path: str) -> str:
@@ -128,7 +165,7 @@ def readable_alt(path: str) -> str:
 def _drop_leading_marker(root) -> None:
     """The empty ``<span id>`` left where the note's own title heading was: an empty paragraph.
 
-    Links to it fall back to the note's anchor (``check_links``), the very same place.
+    Links to it fall back to the note's anchor (``epub_chapters``), the very same place.
     """
     first = next(iter(root), None)
     if first is None or (root.text or "").strip():
@@ -141,16 +178,29 @@ def _drop_leading_marker(root) -> None:
 
 
 def _clean_attributes(element, tag: str) -> None:
-    for name in list(element.attrib):
-        keep = name in KEPT_ATTRIBUTES or (tag in {"td", "th"} and name in CELL_ATTRIBUTES)
-        if name == "epub:type" or not keep:
+    for name, value in list(element.attrib.items()):
+        value = value.strip()
+        if name in OWN_ATTRIBUTES and tag not in OWN_ATTRIBUTES[name].split():
+            del element.attrib[name]
+        elif name in COUNTS:
+            if not (NUMBER.fullmatch(value) and (int(value) > 0 or name in {"width", "height"})):
+                del element.attrib[name]
+        elif name == "style" and tag in {"td", "th"} and (align := CELL_ALIGN.fullmatch(value)):
+            element.set(name, f"text-align: {align.group(1)}")  # a markdown table's alignment
+        elif name == "id" and value:
+            element.set(name, re.sub(r"\s+", "-", value))
+        elif name == "dir" and value.lower() in DIRECTIONS:
+            element.set(name, value.lower())
+        elif name == "lang" and LANGUAGE.fullmatch(value):
+            element.set(name, value)
+        elif name not in KEPT_ATTRIBUTES and name not in OWN_ATTRIBUTES:
             del element.attrib[name]
 
 
 def _clean_image(element, where: str, report: Report, alt_for) -> None:
     src = (element.get("src") or "").strip()
     alt = (element.get("alt") or "").strip()
-    if src.startswith("data:"):
+    if src.startswith(MEDIA_PREFIX):
         if not alt:
             element.set("alt", alt_for(src) or "")
         return
@@ -183,11 +233,11 @@ def _clean_anchor(element, ids: set[str], prefix: str | None) -> None:
             element.set("href", "#" + prefix + href[1:])
         return
     if href.lower().startswith(EXTERNAL):
+        if re.search(r"[\s<>\"{}|\\^`]", href):  # not a URL as written: a reader could not open it
+            element.set("href", re.sub(r"[\s<>\"{}|\\^`]", lambda m: f"%{ord(m.group()):02X}", href))
         return
     # A file, a page of the site, a data: URI: nothing a reader can open from inside the book.
     element.drop_tag()
-
-
 
 
 SVG = "http://www.w3.org/2000/svg"

@@ -1,0 +1,159 @@
+"""The guide's sections as chapter files: one XHTML file each, and links across files.
+
+Every section of the guide (introduction, parts, notes, folders, appendix) becomes
+``text/chNNN.xhtml``, in reading order. Bodies are cleaned once, up front (``Chapters``:
+the editor's messages, and which file holds which id), then written one at a time
+(``pages``), so a 10,000-note book is never one document in memory. A link ``#id`` stays
+in its file when the id is there, becomes ``chNNN.xhtml#id`` when it is in another file,
+falls back to its note's own anchor when a heading is gone, and is plain text when
+nothing in the book has that id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from lxml import etree
+
+from ..htmlfragment import parse_fragment, serialize_fragment
+from ..report import Report
+from .epub_nesting import fix_nesting
+from .epub_xhtml import XHTML, clean_body, element, page, serialize, to_xhtml
+from .guide import Guide, Section
+
+MAX_HEADING = 6
+EPUB_TYPES = {"introduction": "introduction", "part": "part", "appendix": "appendix", "note": "chapter"}
+SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+class EpubError(Exception):
+    """A page that is not well-formed XML: a bug to fix, never the editor's fault."""
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A section as the book holds it: its file, and its place in the table of contents."""
+
+    file: str  # relative to the package document: "text/ch001.xhtml"
+    title: str
+    anchor: str
+    level: int  # the heading level of its title
+    kind: str
+    children: tuple[Chapter, ...]
+
+    @property
+    def href(self) -> str:
+        return f"{self.file}#{self.anchor}"
+
+
+class Chapters:
+    """The guide's sections, cleaned, numbered, and their ids located."""
+
+    def __init__(self, guide: Guide, report: Report, alt_for: Callable[[str], str | None]) -> None:
+        self.language = guide.language
+        self._sections: list[tuple[Chapter, Section]] = []
+        self._bodies: list[str | None] = []
+        self._where: dict[str, str] = {}  # id → the file holding it (the first, if several do)
+        self.image_srcs: set[str] = set()  # the images the cleaned chapters show
+        self.toc = tuple(self._plan(section) for section in guide.sections)
+        for index, (chapter, section) in enumerate(self._sections):
+            self._bodies[index] = self._clean(chapter, section, report, alt_for)
+
+    def next_file(self) -> str:
+        """The name of the file after the last chapter (the tag index, the colophon...)."""
+        return f"text/ch{len(self._sections) + 1:03d}.xhtml"
+
+    def add_file(self, file: str, anchor: str) -> None:
+        """A page written elsewhere (tag index, colophon): its number taken, its anchor known."""
+        self._sections.append((Chapter(file, "", anchor, 1, "", ()), None))
+        self._bodies.append(None)
+        self._where.setdefault(anchor, file)
+
+    def file_of(self, anchor: str) -> str:
+        return self._where[anchor]
+
+    def pages(self, css: str) -> Iterator[tuple[Chapter, bytes]]:
+        """Each chapter's XHTML, one at a time, in reading order; each body freed once written."""
+        for index, (chapter, section) in enumerate(self._sections):
+            if section is None:
+                continue
+            body = parse_fragment(self._bodies[index] or "")
+            self._bodies[index] = None
+            self._resolve_links(body, chapter)
+            yield chapter, chapter_page(chapter, section, to_xhtml(body), self.language, css)
+
+    def _plan(self, section: Section) -> Chapter:
+        file = self.next_file()
+        level = min(section.level, MAX_HEADING)
+        title = section.title or "…"
+        placeholder = Chapter(file, title, section.anchor, level, section.kind, ())
+        self._sections.append((placeholder, section))
+        self._bodies.append(None)
+        index = len(self._sections) - 1
+        children = tuple(self._plan(child) for child in section.children)
+        chapter = Chapter(file, title, section.anchor, level, section.kind, children)
+        self._sections[index] = (chapter, section)
+        return chapter
+
+    def _clean(self, chapter: Chapter, section: Section, report: Report, alt_for) -> str:
+        if section.error and section.note is not None:
+            report.error(section.note.path, None, "epub.note",
+                         f"this note could not be rendered and is empty in the EPUB: {section.error}")
+        body = clean_body(section.body, section.note, report, alt_for=alt_for)
+        fix_nesting(body)
+        self.image_srcs.update(image.get("src") for image in body.iter("img"))
+        seen = {chapter.anchor}
+        self._where.setdefault(chapter.anchor, chapter.file)
+        for item in body.iter():
+            identifier = item.get("id")
+            if not identifier:
+                continue
+            if identifier in seen:  # an id twice in one file: the first one keeps it
+                del item.attrib["id"]
+                continue
+            seen.add(identifier)
+            self._where.setdefault(identifier, chapter.file)
+        return serialize_fragment(body)
+
+    def _resolve_links(self, body, chapter: Chapter) -> None:
+        own = {item.get("id") for item in body.iter() if item.get("id")} | {chapter.anchor}
+        for anchor in list(body.iter("a")):
+            href = anchor.get("href") or ""
+            if not href.startswith("#"):
+                continue
+            target = href[1:]
+            for candidate in dict.fromkeys((target, target.split("--", 1)[0])):
+                if candidate in own:
+                    anchor.set("href", "#" + candidate)
+                    break
+                if candidate in self._where:
+                    anchor.set("href", self._where[candidate].rsplit("/", 1)[-1] + "#" + candidate)
+                    break
+            else:
+                anchor.drop_tag()  # nothing in the book has that id: the label alone
+
+
+def chapter_page(chapter: Chapter, section: Section, body, language: str, css: str) -> bytes:
+    """A chapter's XHTML document: its section, its title heading, the cleaned body."""
+    root, page_body = page(chapter.title, language, css, "bodymatter")
+    holder = element(page_body, "section", id=chapter.anchor, class_=f"level{chapter.level} {chapter.kind}",
+                     epub_type=EPUB_TYPES.get(chapter.kind, ""))
+    holder.text = "\n"
+    element(holder, f"h{chapter.level}", chapter.title, class_=chapter.kind).tail = "\n"
+    if len(body) or (body.text or "").strip():
+        body.tag = f"{{{XHTML}}}div"
+        body.attrib.clear()
+        body.set("class", "note-body")
+        holder.append(body)
+        body.tail = "\n"
+    return checked(chapter.file, serialize(root))
+
+
+def checked(name: str, data: bytes) -> bytes:
+    """``data`` once parsed back as XML: an e-reader refuses a book with one malformed file."""
+    try:
+        etree.fromstring(data, SAFE_PARSER)
+    except etree.XMLSyntaxError as error:
+        raise EpubError(f"{name} in the EPUB is not well-formed XML: {error}") from None
+    return data
