@@ -43,7 +43,7 @@ CSS_FILE = "styles/stylesheet1.css"
 
 WORDS = {
     "fr": {
-        "cover": "Couverture", "colophon": "Colophon", "introduction": "Introduction", "video": "Vidéo : {url}",
+        "cover": "Couverture", "colophon": "Colophon", "video": "Vidéo : {url}",
         "tag_index": "Index des thèmes", "contents": "Table des matières", "landmarks": "Repères",
         "title_page": "Page de titre", "start": "Début du guide",
         "cover_alt": "Couverture : {title}", "notes": "{n} notes", "version": "Version du {date}",
@@ -57,7 +57,7 @@ WORDS = {
         ),
     },
     "en": {
-        "cover": "Cover", "colophon": "Colophon", "introduction": "Introduction", "video": "Video: {url}",
+        "cover": "Cover", "colophon": "Colophon", "video": "Video: {url}",
         "tag_index": "Index of topics", "contents": "Contents", "landmarks": "Landmarks",
         "title_page": "Title page", "start": "Start of the guide",
         "cover_alt": "Cover: {title}", "notes": "{n} notes", "version": "Version of {date}",

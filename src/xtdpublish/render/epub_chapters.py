@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..htmlfragment import parse_fragment, serialize_fragment
+from ..htmlfragment import remove_keeping_tail
 from ..report import Report
 from .epub_nesting import fix_nesting
 from .epub_xhtml import XHTML, clean_body, element, page, serialize, to_xhtml
@@ -53,7 +53,7 @@ class Chapters:
     def __init__(self, guide: Guide, report: Report, alt_for: Callable[[str], str | None]) -> None:
         self.language = guide.language
         self._sections: list[tuple[Chapter, Section]] = []
-        self._bodies: list[str | None] = []
+        self._bodies: list[bytes | None] = []  # cleaned, as XHTML: parsed back exactly
         self._where: dict[str, str] = {}  # id → the file holding it (the first, if several do)
         self.image_srcs: set[str] = set()  # the images the cleaned chapters show
         self.toc = tuple(self._plan(section) for section in guide.sections)
@@ -78,10 +78,10 @@ class Chapters:
         for index, (chapter, section) in enumerate(self._sections):
             if section is None:
                 continue
-            body = parse_fragment(self._bodies[index] or "")
+            body = etree.fromstring(self._bodies[index], SAFE_PARSER)
             self._bodies[index] = None
             self._resolve_links(body, chapter)
-            yield chapter, chapter_page(chapter, section, to_xhtml(body), self.language, css)
+            yield chapter, chapter_page(chapter, section, body, self.language, css)
 
     def _plan(self, section: Section) -> Chapter:
         file = self.next_file()
@@ -96,7 +96,7 @@ class Chapters:
         self._sections[index] = (chapter, section)
         return chapter
 
-    def _clean(self, chapter: Chapter, section: Section, report: Report, alt_for) -> str:
+    def _clean(self, chapter: Chapter, section: Section, report: Report, alt_for) -> bytes:
         if section.error and section.note is not None:
             report.error(section.note.path, None, "epub.note",
                          f"this note could not be rendered and is empty in the EPUB: {section.error}")
@@ -114,11 +114,11 @@ class Chapters:
                 continue
             seen.add(identifier)
             self._where.setdefault(identifier, chapter.file)
-        return serialize_fragment(body)
+        return etree.tostring(to_xhtml(body), encoding="UTF-8")
 
     def _resolve_links(self, body, chapter: Chapter) -> None:
         own = {item.get("id") for item in body.iter() if item.get("id")} | {chapter.anchor}
-        for anchor in list(body.iter("a")):
+        for anchor in list(body.iter(f"{{{XHTML}}}a")):
             href = anchor.get("href") or ""
             if not href.startswith("#"):
                 continue
@@ -131,7 +131,7 @@ class Chapters:
                     anchor.set("href", self._where[candidate].rsplit("/", 1)[-1] + "#" + candidate)
                     break
             else:
-                anchor.drop_tag()  # nothing in the book has that id: the label alone
+                _unwrap(anchor)  # nothing in the book has that id: the label alone
 
 
 def chapter_page(chapter: Chapter, section: Section, body, language: str, css: str) -> bytes:
@@ -142,8 +142,6 @@ def chapter_page(chapter: Chapter, section: Section, body, language: str, css: s
     holder.text = "\n"
     element(holder, f"h{chapter.level}", chapter.title, class_=chapter.kind).tail = "\n"
     if len(body) or (body.text or "").strip():
-        body.tag = f"{{{XHTML}}}div"
-        body.attrib.clear()
         body.set("class", "note-body")
         holder.append(body)
         body.tail = "\n"
@@ -157,3 +155,21 @@ def checked(name: str, data: bytes) -> bytes:
     except etree.XMLSyntaxError as error:
         raise EpubError(f"{name} in the EPUB is not well-formed XML: {error}") from None
     return data
+
+
+def _unwrap(element) -> None:
+    """``element`` replaced by its content (lxml.html's drop_tag, for a plain etree element)."""
+    if element.text:
+        _append_text(element, element.text)
+    for child in list(element):
+        element.addprevious(child)
+    remove_keeping_tail(element)
+
+
+def _append_text(element, text: str) -> None:
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent = element.getparent()
+        parent.text = (parent.text or "") + text
