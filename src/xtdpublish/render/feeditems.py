@@ -3,16 +3,22 @@
 A feed is a list of ``FeedItem`` under a ``Channel``. Items are the notes selected by tag,
 newest first by the date they first appeared, ties broken by title (then path) so two builds
 give the same order. Nothing here reads the clock: the channel's date is its newest item's.
+
+``plan_feeds`` says which files a feed format writes and which notes each holds; the
+renderers write from it (``write_feeds``) and ``feed_inputs`` hashes from it, so a feed is
+rebuilt exactly when something it shows changed: its notes (all they carry but the fields in
+``UNREAD_NOTE_FIELDS``), where their links point, the items' ids, the site.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import uuid
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -29,6 +35,9 @@ URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+\Z")
 # lxml (under feedgen) refuses them outright, so one such character in a note would stop the
 # RSS and Atom feeds: every text of an item and a channel goes through xml_text.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# The fields of a note that no feed shows nor reports: a change to them alone (a new backlink,
+# a moved heading) does not rebuild a feed. tests/test_incremental.py's random edits hold it true.
+UNREAD_NOTE_FIELDS = frozenset({"title_source", "aliases", "nav_parent", "body_line", "headings", "backlinks"})
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,16 @@ class FeedItem:
     updated: datetime  # timezone-aware, never before published
     tags: tuple[str, ...]
     path: str  # the note's vault path, for messages
+
+
+@dataclass(frozen=True)
+class ChannelPlan:
+    """One feed file before its items are made: where it goes, its title, which notes it holds."""
+
+    file: str  # in the output folder: "feed.json", "feeds/musee.json"; its URL is "/" + file
+    title: str
+    notes: tuple[Note, ...]
+    updated_when_empty: datetime | None  # without items, the channel's date: the newest note's
 
 
 @dataclass(frozen=True)
@@ -66,6 +85,11 @@ def require_base_url(model: Model, config: Config) -> str:
             '(add base_url = "https://…" under [site])'
         )
     return base_url
+
+
+def host_of(base_url: str) -> str:
+    """The site's host name, for ``tag:`` ids and titles that would be empty."""
+    return urlsplit(base_url).hostname or base_url
 
 
 def select_notes(notes: tuple[Note, ...] | list[Note], tags: tuple[str, ...], limit: int) -> list[Note]:
@@ -102,33 +126,106 @@ def xml_text(text: str) -> str:
     return NOT_XML.sub("", text)
 
 
+@functools.lru_cache(maxsize=4096)  # a vault has few tags, carried by many notes
 def tag_slug(tag: str) -> str:
     """A tag as a file name: lower case ASCII letters, digits and dashes."""
     ascii_tag = unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_tag.lower()).strip("-") or "tag"
 
 
-def tags_by_slug(model: Model) -> dict[str, str]:
-    """Every tag of the published notes by its slug (tags that differ only in case or accents share one)."""
-    found: dict[str, str] = {}
+def notes_by_tag(model: Model) -> dict[str, tuple[str, list[Note]]]:
+    """Every tag of the published notes by its slug, with its label and its notes in the model's
+    order (tags that differ only in case or accents share one slug, the first label)."""
+    found: dict[str, tuple[str, list[Note]]] = {}
     for note in model.notes:
         for tag in note.tags:
-            found.setdefault(tag_slug(tag), tag.lstrip("#"))
+            notes = found.setdefault(tag_slug(tag), (tag.lstrip("#"), []))[1]
+            if not notes or notes[-1] is not note:  # "Musée" and "musee" on one note: once
+                notes.append(note)
     return dict(sorted(found.items()))
+
+
+def plan_feeds(model: Model, config: Config, name: str, tag_suffix: str | None = None) -> list[ChannelPlan]:
+    """The files of the feed ``name``: itself and, with ``feeds.per_tag`` and a ``tag_suffix``,
+    ``feeds/<slug><tag_suffix>`` for every tag; each with the notes it holds, in order."""
+    limit = config.feeds.limit
+    plans = [_plan(model, name, model.site.title, select_notes(model.notes, config.feeds.tags, limit))]
+    if config.feeds.per_tag and tag_suffix:
+        for slug, (label, notes) in notes_by_tag(model).items():
+            title = f"{model.site.title} — {label}" if model.site.title else label
+            plans.append(_plan(model, f"feeds/{slug}{tag_suffix}", title, select_notes(notes, (), limit)))
+    return plans
+
+
+def _plan(model: Model, file: str, title: str, notes: list[Note]) -> ChannelPlan:
+    newest = None if notes else max((_aware(n.updated) for n in model.notes), default=EPOCH)
+    return ChannelPlan(file, title, tuple(notes), newest)
 
 
 def write_feeds(model: Model, config: Config, out_dir: Path, report: Report, name: str,
                 serialize: Callable[["Channel"], bytes | str],
                 tag_suffix: str | None = None) -> list[Path]:
-    """Write the feed ``name`` and, with ``feeds.per_tag`` and a ``tag_suffix``, one feed per
-    tag in ``feeds/``, removing those of tags that are gone."""
+    """Write the files ``plan_feeds`` gives, removing the per-tag feeds of tags that are gone."""
     builder = FeedBuilder(model, config, report)
-    written = [write_atomic(out_dir / name, serialize(builder.main_channel(f"/{name}")))]
+    written = [write_atomic(out_dir / plan.file, serialize(builder.channel(plan)))
+               for plan in plan_feeds(model, config, name, tag_suffix)]
     if config.feeds.per_tag and tag_suffix:
-        for slug, channel in builder.tag_channels(tag_suffix):
-            written.append(write_atomic(out_dir / "feeds" / f"{slug}{tag_suffix}", serialize(channel)))
         prune_tag_feeds(out_dir / "feeds", tag_suffix, written)
     return written
+
+
+def feed_inputs(model: Model, config: Config, name: str, tag_suffix: str | None = None) -> dict:
+    """Everything the feed ``name`` (with its per-tag feeds) is made of, as JSON-able data.
+
+    build.py hashes it, with the config, to decide whether the feed is written again. It is
+    made from ``plan_feeds``, as the feed is: the files and their notes in order, every note
+    whole but for ``UNREAD_NOTE_FIELDS``, the notes its links point to (``_link_targets``), the
+    items' ids and the id clashes reported, and the site.
+    Costs a walk over the selected notes, no rendering. Raises ConfigError without a base URL.
+    """
+    base_url = require_base_url(model, config)
+    shared = _shared_items(model, base_url, host_of(base_url))
+    plans = plan_feeds(model, config, name, tag_suffix)
+    notes: dict[str, dict] = {}
+    for plan in plans:
+        for note in plan.notes:
+            if note.id not in notes:
+                notes[note.id] = {
+                    **{f: _plain(getattr(note, f)) for f in _NOTE_FIELDS},
+                    "item_id": shared.ids[note.id],
+                    "link_targets": _link_targets(model, note),
+                }
+    return {
+        "site": _plain(model.site),
+        "id_warnings": _plain(shared.id_warnings),
+        "channels": _plain(plans),
+        "notes": notes,
+    }
+
+
+def _link_targets(model: Model, note: Note) -> list[str | None]:
+    """Each link's target as an item reads it: the page of a published note, else nothing.
+
+    An item shows a link to a note as that note's URL (the anchor and label are the link's
+    own, and feedbody expands no embed), so a linked note's title or body is not an input.
+    """
+    return [model.note_url(target) if (target := model.get(link.target)) is not None else None
+            for link in note.links]
+
+
+def _plain(value):
+    """Model data as JSON: a dataclass as a dict of all its fields, so none is forgotten."""
+    if isinstance(value, str | int | float | bool | None):
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Note):
+        return value.id  # a note in a plan: feed_inputs gives its fields once, under "notes"
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    raise TypeError(f"no JSON form for {type(value).__name__} in a feed's inputs")
 
 
 def prune_tag_feeds(folder: Path, suffix: str, written: list[Path]) -> None:
@@ -147,35 +244,21 @@ class FeedBuilder:
         self.config = config
         self.report = report
         self.base_url = require_base_url(model, config)
-        self.host = urlsplit(self.base_url).hostname or self.base_url
+        self.host = host_of(self.base_url)
         self._shared = _shared_items(model, self.base_url, self.host)
         self._tell(self._shared.id_warnings)
 
-    def main_channel(self, self_path: str) -> Channel:
-        notes = select_notes(self.model.notes, self.config.feeds.tags, self.config.feeds.limit)
-        return self._channel(notes, self.model.site.title, self_path)
-
-    def tag_channels(self, suffix: str) -> list[tuple[str, Channel]]:
-        """One channel per tag of the vault: (slug, channel), its URL ``/feeds/<slug><suffix>``."""
-        channels = []
-        for slug, label in tags_by_slug(self.model).items():
-            notes = [n for n in self.model.notes if any(tag_slug(t) == slug for t in n.tags)]
-            notes = select_notes(notes, (), self.config.feeds.limit)
-            title = f"{self.model.site.title} — {label}" if self.model.site.title else label
-            channels.append((slug, self._channel(notes, title, f"/feeds/{slug}{suffix}")))
-        return channels
-
-    def _channel(self, notes: list[Note], title: str, self_path: str) -> Channel:
+    def channel(self, plan: ChannelPlan) -> Channel:
         site = self.model.site
-        items = tuple(self._item(note) for note in notes)
+        items = tuple(self._item(note) for note in plan.notes)
         return Channel(
-            title=plain_text(xml_text(title)) or self.host,
-            description=plain_text(xml_text(site.subtitle or title)) or self.host,
+            title=plain_text(xml_text(plan.title)) or self.host,
+            description=plain_text(xml_text(site.subtitle or plan.title)) or self.host,
             home_url=self.base_url + "/",
-            self_url=self.base_url + self_path,
+            self_url=self.base_url + "/" + plan.file,
             language=xml_text(site.language),
             author=xml_text(site.author),
-            updated=max((item.updated for item in items), default=self._newest_note()),
+            updated=max((item.updated for item in items), default=plan.updated_when_empty or EPOCH),
             items=items,
         )
 
@@ -190,9 +273,6 @@ class FeedBuilder:
             if warning not in self._shared.told:
                 self._shared.told.add(warning)
                 self.report.warning(*warning)
-
-    def _newest_note(self) -> datetime:
-        return max((_aware(n.updated) for n in self.model.notes), default=EPOCH)
 
 
 Warning = tuple[str, int | None, str, str]  # path, line, code, message: Report.warning's arguments
@@ -281,6 +361,9 @@ def _shared_items(model: Model, base_url: str, host: str) -> _ModelItems:
     forget = lambda _ref, entries=_SHARED, key=key: entries.pop(key, None)  # noqa: E731
     _SHARED[key] = (weakref.ref(model, forget), shared)
     return shared
+
+
+_NOTE_FIELDS = tuple(f.name for f in fields(Note) if f.name not in UNREAD_NOTE_FIELDS)
 
 
 def _tag_key(tag: str) -> str:

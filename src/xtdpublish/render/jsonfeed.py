@@ -1,6 +1,7 @@
 """build/feed.json: a JSON Feed 1.1 (https://jsonfeed.org/version/1.1) for partner sites.
 
 With ``feeds.per_tag`` also ``build/feeds/<tag>.json`` for every tag of the vault.
+``inputs`` is what these files are made of (see feeditems.feed_inputs): build.py hashes it.
 """
 
 from __future__ import annotations
@@ -12,13 +13,18 @@ from pathlib import Path
 from ..config import Config
 from ..model import Model
 from ..report import Report
-from .feeditems import Channel, FeedItem, write_feeds
+from .feeditems import Channel, FeedItem, feed_inputs, write_feeds
 
 VERSION = "https://jsonfeed.org/version/1.1"
+FILE, TAG_SUFFIX = "feed.json", ".json"
 
 
 def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
-    return write_feeds(model, config, out_dir, report, "feed.json", feed_json, tag_suffix=".json")
+    return write_feeds(model, config, out_dir, report, FILE, feed_json, tag_suffix=TAG_SUFFIX)
+
+
+def inputs(model: Model, config: Config) -> dict:
+    return feed_inputs(model, config, FILE, tag_suffix=TAG_SUFFIX)
 
 
 def feed_json(channel: Channel) -> str:

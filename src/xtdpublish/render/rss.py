@@ -7,6 +7,8 @@ feedgen's traps, each pinned by a test in tests/test_feeds.py:
 - it wants timezone-aware datetimes (the items' dates always are).
 
 With ``feeds.per_tag`` the RSS renderer also writes ``build/feeds/<tag>.xml`` for every tag.
+``rss_inputs`` and ``atom_inputs`` are what each format's files are made of (see
+feeditems.feed_inputs): build.py hashes them.
 """
 
 from __future__ import annotations
@@ -19,17 +21,27 @@ from feedgen.feed import FeedGenerator
 from ..config import Config
 from ..model import Model
 from ..report import Report
-from .feeditems import Channel, write_feeds
+from .feeditems import Channel, feed_inputs, write_feeds
 
 GENERATOR = "xtdpublish"
+RSS_FILE, RSS_TAG_SUFFIX = "rss.xml", ".xml"
+ATOM_FILE = "atom.xml"  # no per-tag Atom feeds
 
 
 def render_rss(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
-    return write_feeds(model, config, out_dir, report, "rss.xml", rss_bytes, tag_suffix=".xml")
+    return write_feeds(model, config, out_dir, report, RSS_FILE, rss_bytes, tag_suffix=RSS_TAG_SUFFIX)
 
 
 def render_atom(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
-    return write_feeds(model, config, out_dir, report, "atom.xml", atom_bytes)
+    return write_feeds(model, config, out_dir, report, ATOM_FILE, atom_bytes)
+
+
+def rss_inputs(model: Model, config: Config) -> dict:
+    return feed_inputs(model, config, RSS_FILE, tag_suffix=RSS_TAG_SUFFIX)
+
+
+def atom_inputs(model: Model, config: Config) -> dict:
+    return feed_inputs(model, config, ATOM_FILE)
 
 
 def rss_bytes(channel: Channel) -> bytes:
