@@ -161,10 +161,23 @@ def _digests(model_json: bytes, model: Model, config: Config, formats: list[str]
         if model.site.logo:
             themed.append(model.root / model.site.logo)
     return {
-        name: fingerprint.fingerprint(name, model_json, config_text,
+        name: fingerprint.fingerprint(name, _model_data(name, model_json, model, config), config_text,
                                       themed if name in THEMED else [])
         for name in formats
     }
+
+
+def _model_data(name: str, model_json: bytes, model: Model, config: Config) -> bytes:
+    """What the output ``name`` reads of the model, as JSON: its ``inputs`` (outputs.py), else all.
+
+    An output whose inputs cannot be had (no base URL for a feed, a bug) gets the whole model:
+    its renderer meets the same problem and reports it, and the whole model covers any output.
+    """
+    try:
+        data = OUTPUTS[name].inputs_of(model, config)
+    except Exception:
+        return model_json
+    return model_json if data is None else json.dumps(data, sort_keys=True).encode("utf-8")
 
 
 def _diagnostic_to_dict(d: Diagnostic) -> dict:

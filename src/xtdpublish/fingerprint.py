@@ -1,6 +1,7 @@
 """What an output was made from, as one hash: unchanged inputs mean the output is not rebuilt.
 
-An output's inputs are the model (every note it could use, as the model holds them), the
+An output's inputs are what it reads of the model (the whole model for model.json, the PDF
+and the EPUB; for a feed, its notes and where their links point: see outputs.py), the
 config, the theme's files, the tool's version and SOURCE_DATE_EPOCH. The hashes live in
 ``OUT/.cache/outputs.json``; a file that does not parse, or names another version, is ignored.
 """
@@ -16,15 +17,16 @@ from . import __version__
 from .atomic import write_atomic
 
 CACHE_FILE = Path(".cache") / "outputs.json"
-FORMAT = f"xtdpublish/outputs@1 {__version__}"
+FORMAT = f"xtdpublish/outputs@2 {__version__}"  # @2: a feed's hash is of its own notes
 
 
-def fingerprint(name: str, model_json: bytes, config_text: str, files: list[Path]) -> str:
-    """The hash of one output's inputs; ``files`` are the theme's and the assets it embeds."""
+def fingerprint(name: str, model_data: bytes, config_text: str, files: list[Path]) -> str:
+    """The hash of one output's inputs: ``model_data`` is what it reads of the model (as JSON),
+    ``files`` the theme's and the assets it embeds."""
     digest = hashlib.sha256()
     for part in (FORMAT, name, os.environ.get("SOURCE_DATE_EPOCH", ""), config_text):
         digest.update(part.encode("utf-8") + b"\0")
-    digest.update(model_json)
+    digest.update(model_data)
     for path in sorted(files):
         digest.update(str(path).encode("utf-8") + b"\0")
         try:

@@ -2,6 +2,12 @@
 
 A renderer is ``render(model, config, out_dir, report) -> list[Path]``. It is imported
 only when its format is asked for (WeasyPrint alone takes ~0.4 s to import).
+
+An output may name an ``inputs(model, config)`` function beside its renderer: what it reads
+of the model, as JSON-able data. build.py hashes that (with the config, the tool's version
+and, for the laid-out formats, the theme) to decide whether the output is made again; an
+output without one is made again whenever anything in the model changed. It must cover all
+the output shows and reports, and cost little next to rendering.
 """
 
 from __future__ import annotations
@@ -15,10 +21,19 @@ class Output:
     name: str
     files: tuple[str, ...]  # what it writes in the output folder
     renderer: str  # "module:function", relative to the package
+    inputs: str | None = None  # "module:function": what it reads of the model; None: all of it
 
     def render(self, *args):
-        module, _, function = self.renderer.partition(":")
-        return getattr(import_module(module, __package__), function)(*args)
+        return _function(self.renderer)(*args)
+
+    def inputs_of(self, model, config):
+        """What this output reads of ``model`` as JSON-able data, or None for the whole model."""
+        return None if self.inputs is None else _function(self.inputs)(model, config)
+
+
+def _function(name: str):
+    module, _, function = name.partition(":")
+    return getattr(import_module(module, __package__), function)
 
 
 OUTPUTS: dict[str, Output] = {
@@ -27,9 +42,9 @@ OUTPUTS: dict[str, Output] = {
         Output("model", ("model.json",), ".render.model_json:render"),
         Output("pdf", ("guide.pdf",), ".render.pdf:render"),
         Output("epub", ("guide.epub",), ".render.epub:render"),
-        Output("json", ("feed.json",), ".render.jsonfeed:render"),
-        Output("rss", ("rss.xml",), ".render.rss:render_rss"),
-        Output("atom", ("atom.xml",), ".render.rss:render_atom"),
+        Output("json", ("feed.json",), ".render.jsonfeed:render", ".render.jsonfeed:inputs"),
+        Output("rss", ("rss.xml",), ".render.rss:render_rss", ".render.rss:rss_inputs"),
+        Output("atom", ("atom.xml",), ".render.rss:render_atom", ".render.rss:atom_inputs"),
     )
 }
 
