@@ -306,6 +306,7 @@ def test_language_comes_from_the_config_whatever_the_locale(make_vault, tmp_path
     })
     book = build(vault, tmp_path / "out")
     assert [e.text for e in book.opf.iterfind(".//dc:language", NS)] == ["de-CH"]
+    assert [label for _, _, label in landmarks(book)] == ["Umschlag", "Titelseite", "Beginn des Leitfadens"]
 
 
 def test_a_bad_language_tag_is_mended_or_replaced(make_vault, tmp_path):
@@ -668,3 +669,9 @@ def test_a_book_with_images_is_byte_identical_when_built_again(tmp_path, make_va
     assert {name for name in first.entries if name.startswith("EPUB/media/")} == {
         "EPUB/media/cover.svg", "EPUB/media/img001.png", "EPUB/media/img002.svg",
     }
+
+
+def test_every_language_has_every_label():
+    from xtdpublish.render.epub import WORDS
+
+    assert all(set(words) == set(WORDS["en"]) for words in WORDS.values())

@@ -56,6 +56,32 @@ WORDS = {
             "par un lien."
         ),
     },
+    "de": {
+        "cover": "Umschlag", "colophon": "Impressum", "video": "Video: {url}",
+        "tag_index": "Themenverzeichnis", "contents": "Inhaltsverzeichnis", "landmarks": "Orientierungspunkte",
+        "title_page": "Titelseite", "start": "Beginn des Leitfadens",
+        "cover_alt": "Umschlag: {title}", "notes": "{n} Notizen", "version": "Stand vom {date}",
+        "skipped": "{n} Notizen der Sammlung sind nicht veröffentlicht und fehlen in diesem Buch.",
+        "online": "Online:", "identifier": "Kennung:", "made": "Buch erstellt mit xtdpublish.",
+        "summary": (
+            "Das Buch folgt der Lesereihenfolge des Leitfadens; ein Inhaltsverzeichnis und gegliederte "
+            "Überschriften erleichtern die Navigation. Bilder haben einen Alternativtext, aus dem "
+            "Dateinamen abgeleitet, wenn die Notiz keinen angibt. Videos sind durch einen Link ersetzt."
+        ),
+    },
+    "it": {
+        "cover": "Copertina", "colophon": "Colophon", "video": "Video: {url}",
+        "tag_index": "Indice dei temi", "contents": "Indice", "landmarks": "Punti di riferimento",
+        "title_page": "Frontespizio", "start": "Inizio della guida",
+        "cover_alt": "Copertina: {title}", "notes": "{n} note", "version": "Versione del {date}",
+        "skipped": "{n} note della raccolta non sono pubblicate e non compaiono in questo libro.",
+        "online": "Online:", "identifier": "Identificativo:", "made": "Libro prodotto con xtdpublish.",
+        "summary": (
+            "Il libro segue l'ordine di lettura della guida; un indice e titoli strutturati permettono "
+            "di navigarlo. Le immagini hanno un testo alternativo, tratto dal nome del file quando la "
+            "nota non ne fornisce uno. I video sono sostituiti da un link."
+        ),
+    },
     "en": {
         "cover": "Cover", "colophon": "Colophon", "video": "Video: {url}",
         "tag_index": "Index of topics", "contents": "Contents", "landmarks": "Landmarks",
