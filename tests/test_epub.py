@@ -603,6 +603,7 @@ def test_images_are_files_of_the_book_with_their_media_type(book_name, request):
         for image in root.iterfind(".//x:img", NS):
             src = image.get("src")
             assert not src.startswith("data:"), f"{name}: an image inlined as a data: URI"
+            assert not re.search(r"\.(png|jpe?g|gif|svg|webp)$", image.get("alt"), re.I), image.get("alt")
             if name != "EPUB/text/cover.xhtml":
                 shown.add(_normalize(str(PurePosixPath(name).parent / src)).removeprefix("EPUB/"))
     assert shown and all(href in items for href in shown)

@@ -58,7 +58,8 @@ WORDS = {
     },
     "de": {
         "cover": "Umschlag", "colophon": "Impressum", "video": "Video: {url}",
-        "tag_index": "Themenverzeichnis", "contents": "Inhaltsverzeichnis", "landmarks": "Orientierungspunkte",
+        "tag_index": "Themenverzeichnis", "contents": "Inhaltsverzeichnis",
+        "landmarks": "Orientierungspunkte",
         "title_page": "Titelseite", "start": "Beginn des Leitfadens",
         "cover_alt": "Umschlag: {title}", "notes": "{n} Notizen", "version": "Stand vom {date}",
         "skipped": "{n} Notizen der Sammlung sind nicht veröffentlicht und fehlen in diesem Buch.",
@@ -159,7 +160,8 @@ def write_book(book: BookWriter, guide: Guide, chapters: Chapters, cover: Cover,
     for chapter, data in chapters.pages(page_css):
         book.add(chapter.file, data, XHTML_TYPE, in_spine=True)
     if tag_file:
-        book.add(tag_file, tag_index_page(guide, chapters, tag_file, words, page_css), XHTML_TYPE, in_spine=True)
+        index = tag_index_page(guide, chapters, tag_file, words, page_css)
+        book.add(tag_file, index, XHTML_TYPE, in_spine=True)
         toc.append(_entry(tag_file, words["tag_index"], "tag-index"))
     book.add(colophon_file, colophon_page(guide, colophon, colophon_file, words, page_css), XHTML_TYPE,
              in_spine=True)

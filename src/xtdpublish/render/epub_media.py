@@ -77,7 +77,8 @@ class VaultImages:
     def _read(self, path: str) -> MediaFile | None:
         number = len(self.files) + 1
         media_type = self.media_types[path]
-        return self._load(path, media_type, f"{MEDIA_FOLDER}img{number:03d}.{EXTENSIONS.get(media_type, 'bin')}")
+        extension = EXTENSIONS.get(media_type, "bin")
+        return self._load(path, media_type, f"{MEDIA_FOLDER}img{number:03d}.{extension}")
 
     def _load(self, path: str, media_type: str | None, href: str) -> MediaFile | None:
         file = (self.root / path).resolve()

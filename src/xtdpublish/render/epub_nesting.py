@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from lxml import html
 
+from ..htmlfragment import remove_keeping_tail
+
 # An element that needs one of these parents; elsewhere it is a plain div.
 PARENTS = {
     "li": {"ul", "ol"},
@@ -57,6 +59,9 @@ def fix_nesting(root) -> None:
 
 
 def _fix(element) -> None:
+    if element.tag == "p" and not len(element) and not (element.text or "").strip() and not element.get("id"):
+        remove_keeping_tail(element)  # a paragraph whose content was left out
+        return
     parent = element.getparent()
     allowed = PARENTS.get(element.tag)
     if allowed is not None and parent is not None and parent.tag not in allowed:

@@ -109,7 +109,8 @@ def package_document(package: Package, items: list[_Item], spine: list[str]) -> 
         _dc(metadata, "creator", package.author, id="creator")
         _meta(metadata, "role", "aut", refines="#creator", scheme="marc:relators")
     _dc(metadata, "date", package.date.astimezone(timezone.utc).strftime("%Y-%m-%d"))
-    _meta(metadata, "dcterms:modified", package.modified.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    modified = package.modified.astimezone(timezone.utc)
+    _meta(metadata, "dcterms:modified", modified.strftime("%Y-%m-%dT%H:%M:%SZ"))
     for prop, value in package.accessibility:
         _meta(metadata, prop, value)
     if package.cover_id:  # EPUB 2 readers still look for this one

@@ -53,6 +53,7 @@ CELL_ALIGN = re.compile(r"\s*text-align:\s*(left|right|center)\s*;?\s*")
 DIRECTIONS = {"ltr", "rtl", "auto"}
 # Characters XML 1.0 cannot hold at all (a note may carry them from a copy-paste).
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+FILE_NAME = re.compile(r"[^\s/]+\.(png|jpe?g|gif|svg|webp)", re.IGNORECASE)
 MEDIA_PREFIX = "../media/"  # the book's own images, as epub_media names them
 
 
@@ -203,6 +204,8 @@ def _clean_image(element, where: str, report: Report, alt_for) -> None:
     if src.startswith(MEDIA_PREFIX):
         if not alt:
             element.set("alt", alt_for(src) or "")
+        elif FILE_NAME.fullmatch(alt):  # "logo.svg", the embed's name: read aloud as "logo"
+            element.set("alt", readable_alt(alt))
         return
     if src.startswith(("http://", "https://")):
         # The book reads nothing from the network: the reader may follow the link instead.
