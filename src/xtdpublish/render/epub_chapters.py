@@ -52,6 +52,8 @@ class Chapters:
 
     def __init__(self, guide: Guide, report: Report, alt_for: Callable[[str], str | None]) -> None:
         self.language = guide.language
+        # ch001... or ch00001... for a big book: the files sort in reading order.
+        self._digits = max(3, len(str(sum(1 for _ in guide.walk()) + 2)))
         self._sections: list[tuple[Chapter, Section]] = []
         self._bodies: list[bytes | None] = []  # cleaned, as XHTML: parsed back exactly
         self._where: dict[str, str] = {}  # id → the file holding it (the first, if several do)
@@ -62,7 +64,7 @@ class Chapters:
 
     def next_file(self) -> str:
         """The name of the file after the last chapter (the tag index, the colophon...)."""
-        return f"text/ch{len(self._sections) + 1:03d}.xhtml"
+        return f"text/ch{len(self._sections) + 1:0{self._digits}d}.xhtml"
 
     def add_file(self, file: str, anchor: str) -> None:
         """A page written elsewhere (tag index, colophon): its number taken, its anchor known."""
@@ -137,7 +139,8 @@ class Chapters:
 def chapter_page(chapter: Chapter, section: Section, body, language: str, css: str) -> bytes:
     """A chapter's XHTML document: its section, its title heading, the cleaned body."""
     root, page_body = page(chapter.title, language, css, "bodymatter")
-    holder = element(page_body, "section", id=chapter.anchor, class_=f"level{chapter.level} {chapter.kind}",
+    holder = element(page_body, "section", id=chapter.anchor,
+                     class_=" ".join(filter(None, (f"level{chapter.level}", chapter.kind))),
                      epub_type=EPUB_TYPES.get(chapter.kind, ""))
     holder.text = "\n"
     element(holder, f"h{chapter.level}", chapter.title, class_=chapter.kind).tail = "\n"
