@@ -451,3 +451,19 @@ def test_a_feed_kept_as_it_was_is_what_a_forced_build_writes(edits):
                 for file in kept:
                     assert (out / file).read_bytes() == (fresh / file).read_bytes(), (kind, name, file)
             assert result.report.sorted() == forced.report.sorted(), kind
+
+
+def test_a_feed_format_built_alone_keeps_the_warnings_it_shares_with_another(make_vault, tmp_path):
+    """A warning every feed format meets (a note dated by its file time) is in each format's
+    kept diagnostics: a later build of one format alone, unchanged, still reports it."""
+    vault = make_vault({
+        "xtdpublish.toml": CONFIG.replace('logo = "logo.png"\n', "") + "[feeds]\ntags = [\"ressource\"]\n",
+        "index.md": "# Accueil\n",
+        "Undated.md": "---\ntags: ressource\n---\n# Sans date\n\nTexte.\n",
+    })
+    out = tmp_path / "out"
+    first = build(vault, load_config(vault), out, ["atom", "json"])
+    assert [d.code for d in first.report.sorted() if d.path == "Undated.md"] == ["feed.date"]
+    alone = build(vault, load_config(vault), out, ["json"])
+    assert alone.unchanged == ["json"]
+    assert [d.code for d in alone.report.sorted() if d.path == "Undated.md"] == ["feed.date"]

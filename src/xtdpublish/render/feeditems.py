@@ -246,6 +246,7 @@ class FeedBuilder:
         self.base_url = require_base_url(model, config)
         self.host = host_of(self.base_url)
         self._shared = _shared_items(model, self.base_url, self.host)
+        self._told: set[Warning] = set()
         self._tell(self._shared.id_warnings)
 
     def channel(self, plan: ChannelPlan) -> Channel:
@@ -268,10 +269,14 @@ class FeedBuilder:
         return item
 
     def _tell(self, warnings: list[Warning]) -> None:
-        """Report each warning once per build, not once per feed and format that holds the note."""
+        """Report each warning once per format, not once per feed that holds the note.
+
+        Every format tells its own report: an unchanged format's diagnostics are replayed from
+        its fingerprint, so a format that left a warning to another would lose it when built
+        alone. The build's report prints a warning two formats share once (Report.sorted)."""
         for warning in warnings:
-            if warning not in self._shared.told:
-                self._shared.told.add(warning)
+            if warning not in self._told:
+                self._told.add(warning)
                 self.report.warning(*warning)
 
 
@@ -292,7 +297,6 @@ class _ModelItems:
         self.id_warnings: list[Warning] = []
         self.ids = self._assign_ids(model)
         self.items: dict[str, tuple[FeedItem, list[Warning]]] = {}
-        self.told: set[Warning] = set()
 
     def item(self, model: Model, note: Note) -> tuple[FeedItem, list[Warning]]:
         if note.id not in self.items:
