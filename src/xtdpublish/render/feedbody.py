@@ -77,6 +77,12 @@ def summary_of(note: Note, content_html: str, length: int = 300) -> str:
     return text
 
 
+def link_urls(model: Model, note: Note) -> list[str | None]:
+    """Where each of the note's links points in its item: all an item reads of another note
+    (a link's label is the note's own; embeds are links, not copies)."""
+    return [_note_href(model, link) for link in note.links]
+
+
 def _note_href(model: Model, link: Link) -> str | None:
     target = model.get(link.target)
     url = model.note_url(target) if target is not None else None

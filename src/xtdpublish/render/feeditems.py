@@ -27,7 +27,7 @@ from ..atomic import write_atomic
 from ..config import Config, ConfigError
 from ..model import Model, Note
 from ..report import Report
-from .feedbody import item_html, plain_text, summary_of
+from .feedbody import item_html, link_urls, plain_text, summary_of
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+\Z")
@@ -179,7 +179,7 @@ def feed_inputs(model: Model, config: Config, name: str, tag_suffix: str | None 
 
     build.py hashes it, with the config, to decide whether the feed is written again. It is
     made from ``plan_feeds``, as the feed is: the files and their notes in order, every note
-    whole but for ``UNREAD_NOTE_FIELDS``, the notes its links point to (``_link_targets``), the
+    whole but for ``UNREAD_NOTE_FIELDS``, where its links point (``feedbody.link_urls``), the
     items' ids and the id clashes reported, and the site.
     Costs a walk over the selected notes, no rendering. Raises ConfigError without a base URL.
     """
@@ -193,7 +193,7 @@ def feed_inputs(model: Model, config: Config, name: str, tag_suffix: str | None 
                 notes[note.id] = {
                     **{f: _plain(getattr(note, f)) for f in _NOTE_FIELDS},
                     "item_id": shared.ids[note.id],
-                    "link_targets": _link_targets(model, note),
+                    "link_targets": link_urls(model, note),
                 }
     return {
         "site": _plain(model.site),
@@ -201,16 +201,6 @@ def feed_inputs(model: Model, config: Config, name: str, tag_suffix: str | None 
         "channels": _plain(plans),
         "notes": notes,
     }
-
-
-def _link_targets(model: Model, note: Note) -> list[str | None]:
-    """Each link's target as an item reads it: the page of a published note, else nothing.
-
-    An item shows a link to a note as that note's URL (the anchor and label are the link's
-    own, and feedbody expands no embed), so a linked note's title or body is not an input.
-    """
-    return [model.note_url(target) if (target := model.get(link.target)) is not None else None
-            for link in note.links]
 
 
 def _plain(value):
