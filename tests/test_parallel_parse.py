@@ -110,7 +110,7 @@ def test_cached_and_edited_notes_mixed_give_the_same_bytes(vault, tmp_path, monk
     assert b"Else 0" in outs["two"]["model.json"]
 
 
-@pytest.mark.parametrize("failure", ["raises", "dies"])
+@pytest.mark.parametrize("failure", ["raises", "dies", "cannot fork"])
 def test_a_failed_worker_loses_no_note(failure, vault, tmp_path, monkeypatch, parsers):
     serial(monkeypatch)
     expected = built(vault, tmp_path / "one")
@@ -124,7 +124,12 @@ def test_a_failed_worker_loses_no_note(failure, vault, tmp_path, monkeypatch, pa
             raise RuntimeError("the worker's bug")
         return real(*args)
 
+    def fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
     monkeypatch.setattr(reader, "parse_markdown", parse_markdown)
+    if failure == "cannot fork":
+        monkeypatch.setattr(os, "fork", fork)
     parsers.unlink()
     two_cores(monkeypatch)
     assert built(vault, tmp_path / "two") == expected

@@ -13,7 +13,7 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -37,25 +37,39 @@ def map_shared(function: Callable[[T], R], items: Sequence[T], size: Callable[[T
     workers = min(_cpus() - 1, len(items) // (min_share or MIN_SHARE))
     if workers < 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [function(item) for item in items]
+    try:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    except (OSError, ImportError):  # no semaphores in some sandboxes: one core it is
+        return [function(item) for item in items]
     shares = _shares(items, size, workers + 1)
     global _FORKED
     _FORKED = (function, shares)  # inherited by the forked workers, never pickled
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with pool:
             gc.freeze()  # the workers' collections never walk, so never copy, our pages
             try:
-                futures = [pool.submit(_do_share, n) for n in range(1, len(shares))]
+                futures = [_submitted(pool, n) for n in range(1, len(shares))]
             finally:
                 gc.unfreeze()
             results = [function(item) for item in shares[0]]
             for future, share in zip(futures, shares[1:]):
                 try:
                     results += future.result()
-                except Exception:  # the worker died or raised: do its share here
+                except Exception:  # the worker never started, died or raised: its share here
                     results += [function(item) for item in share]
     finally:
         _FORKED = None
     return results  # the shares are consecutive runs of the items: results in item order
+
+
+def _submitted(pool: ProcessPoolExecutor, n: int) -> Future:
+    """The future of share ``n``; if no worker could be forked for it, one that says why."""
+    try:
+        return pool.submit(_do_share, n)
+    except Exception as error:  # fork refused (process limit, memory)
+        failed: Future = Future()
+        failed.set_exception(error)
+        return failed
 
 
 def _do_share(n: int) -> list:
