@@ -4,7 +4,7 @@ A cold build of a big vault spends most of its time in markdown-it, one note aft
 other, on one core. ``map_shared`` cuts the list into shares of about equal text, forks a
 worker per extra core for all shares but the first, and does the first itself meanwhile.
 Workers inherit the function and the items (never pickled); only plain data comes back. A
-worker that dies or raises costs time, never a note: its share is done again here.
+worker that cannot start, dies or raises costs time, never an item: its share is done here.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-# Fewer items than this per worker and a fork costs more than it saves: forking the worker,
-# sending its results back and unpickling them took ~60 ms on 2 cores, against ~0.45 ms to
-# parse a note (measured 2026-11-21 on the 10,000-note synthetic vault).
+# Fewer items than this per worker and a fork saves little or costs: the worker starts parsing
+# 16-32 ms after the fork, and its results take time to come back. Notes of the synthetic
+# vault, two idle cores, alone against shared: 100 notes 55 / 79 ms, 200 notes 126-169 /
+# 110-133 ms, 400 notes 226-354 / 206-215 ms (measured 2026-11-21).
 MIN_SHARE = 300
 
 _FORKED: tuple[Callable, list[list]] | None = None
