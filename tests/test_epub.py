@@ -676,3 +676,19 @@ def test_every_language_has_every_label():
     from xtdpublish.render.epub import WORDS
 
     assert all(set(words) == set(WORDS["en"]) for words in WORDS.values())
+
+
+def test_a_themes_colophon_is_the_last_page_cleaned_like_a_note(make_vault, tmp_path):
+    vault = make_vault({
+        "xtdpublish.toml": '[site]\ntitle = "T"\nlanguage = "fr"\n[guide]\ntheme = "theme"\n',
+        "a.md": "# A\n",
+        "theme/epub.html.j2": "<p>Merci à {{ guide.author or 'nous' }}<br>et <custom>à tous</custom>"
+                              "<script>x()</script> &eacute;t&eacute;</p>",
+    })
+    book = build(vault, tmp_path / "out")
+    spine = [item.get("idref") for item in book.opf.iterfind(".//opf:spine/opf:itemref", NS)]
+    hrefs = {item.get("id"): item.get("href") for item in book.opf.iterfind(".//opf:manifest/opf:item", NS)}
+    last = book.xml("EPUB/" + hrefs[spine[-1]])
+    colophon = last.find(".//x:section[@id='colophon']/x:div[@class='colophon']", NS)
+    assert "".join(colophon.itertext()) == "Merci à nouset à tous été"
+    assert colophon.find(".//x:br", NS) is not None and last.find(".//x:script", NS) is None

@@ -29,7 +29,7 @@ from .body import BodyPolicy, Video, anchor_id
 from .epub_chapters import Chapter, Chapters
 from .epub_media import EXTENSIONS, FROM_CHAPTER, IMAGE_TYPES, MediaFile, VaultImages
 from .epub_package import XHTML_TYPE, BookWriter, Package
-from .epub_pages import (COVER_FILE, NAV_FILE, TITLE_FILE, Colophon, colophon_page, cover_page,
+from .epub_pages import (COVER_FILE, NAV_FILE, TITLE_FILE, colophon_page, cover_page,
                          nav_document, tag_index_page, title_page)
 from .guide import Guide, build_guide, find_theme, format_date
 
@@ -122,7 +122,9 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
     media = [file for file in images.files if FROM_CHAPTER + file.href in chapters.image_srcs]
     cover = make_cover(model, config, guide, theme, words, images, report)
     identifier = book_identifier(model)
-    colophon = Colophon(format_date(guide.date, guide.language), identifier, model.site.base_url)
+    date = format_date(guide.date, guide.language)
+    colophon = _environment(theme).get_template("epub.html.j2").render(
+        guide=guide, words=words, date=date, identifier=identifier, base_url=model.site.base_url)
     css = _theme_file(theme, "epub.css").read_bytes()
     package = Package(
         identifier=identifier, title=guide.title, subtitle=guide.subtitle, author=guide.author,
@@ -133,7 +135,7 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
     def write(path: Path) -> None:
         book = BookWriter(path, package.modified)
         try:
-            write_book(book, guide, chapters, cover, colophon, media, css, words)
+            write_book(book, guide, date, chapters, cover, colophon, media, css, words, report)
         except BaseException:
             book.abort()
             raise
@@ -142,15 +144,15 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
     return [write_with(out_dir / OUTPUT_NAME, write)]
 
 
-def write_book(book: BookWriter, guide: Guide, chapters: Chapters, cover: Cover, colophon: Colophon,
-               media: list[MediaFile], css: bytes, words) -> None:
+def write_book(book: BookWriter, guide: Guide, date: str, chapters: Chapters, cover: Cover, colophon: str,
+               media: list[MediaFile], css: bytes, words, report: Report) -> None:
     """Every file of the book, in reading order; chapters one at a time."""
     page_css = "../" + CSS_FILE
     book.add(CSS_FILE, css, "text/css")
     book.add(cover.href, cover.data, cover.media_type, properties="cover-image", item_id="cover-image")
     book.add(COVER_FILE, cover_page(cover.href, cover.alt, words, guide.language, page_css), XHTML_TYPE,
              in_spine=True)
-    book.add(TITLE_FILE, title_page(guide, colophon.date, words, page_css), XHTML_TYPE, in_spine=True)
+    book.add(TITLE_FILE, title_page(guide, date, words, page_css), XHTML_TYPE, in_spine=True)
     toc = list(chapters.toc)
     tag_file = chapters.next_file() if guide.tags else None
     if tag_file:
@@ -163,8 +165,8 @@ def write_book(book: BookWriter, guide: Guide, chapters: Chapters, cover: Cover,
         index = tag_index_page(guide, chapters, tag_file, words, page_css)
         book.add(tag_file, index, XHTML_TYPE, in_spine=True)
         toc.append(_entry(tag_file, words["tag_index"], "tag-index"))
-    book.add(colophon_file, colophon_page(guide, colophon, colophon_file, words, page_css), XHTML_TYPE,
-             in_spine=True)
+    last = colophon_page(guide, colophon, colophon_file, words, page_css, report)
+    book.add(colophon_file, last, XHTML_TYPE, in_spine=True)
     if not chapters.toc:  # a nav needs one entry: a book with no note lists its colophon
         toc.append(_entry(colophon_file, words["colophon"], "colophon"))
     for image in media:  # each read now, once its chapters are written

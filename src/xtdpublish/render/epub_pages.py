@@ -6,24 +6,15 @@ language (``words``: the labels of render/epub.py's WORDS).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ..report import Report
 from .epub_chapters import Chapter, Chapters, checked
-from .epub_xhtml import element, page, serialize
+from .epub_nesting import fix_nesting
+from .epub_xhtml import clean_body, element, page, serialize, to_xhtml
 from .guide import Guide
 
 COVER_FILE = "text/cover.xhtml"
 TITLE_FILE = "text/title_page.xhtml"
 NAV_FILE = "nav.xhtml"
-
-
-@dataclass(frozen=True)
-class Colophon:
-    """What the last page says about the book."""
-
-    date: str  # formatted in the book's language
-    identifier: str
-    base_url: str | None
 
 
 def cover_page(image_href: str, alt: str, words, language: str, css: str) -> bytes:
@@ -63,27 +54,16 @@ def tag_index_page(guide: Guide, chapters: Chapters, file: str, words, css: str)
     return checked(file, serialize(root, indent=True))
 
 
-def colophon_page(guide: Guide, colophon: Colophon, file: str, words, css: str) -> bytes:
+def colophon_page(guide: Guide, colophon: str, file: str, words, css: str, report: Report) -> bytes:
+    """The last page: the theme's colophon (epub.html.j2, HTML) cleaned and written as XHTML."""
     root, body = page(words["colophon"], guide.language, css, "backmatter")
     holder = element(body, "section", id="colophon", class_="level1 colophon", epub_type="colophon")
     element(holder, "h1", words["colophon"], class_="colophon")
-    text = element(holder, "div", class_="colophon")
-    names = element(text, "p")
-    element(names, "strong", guide.title)
-    if guide.subtitle:
-        element(names, "br").tail = guide.subtitle
-    if guide.author:
-        element(text, "p", guide.author)
-    counts = words["version"].format(date=colophon.date) + " · " + words["notes"].format(n=guide.note_count)
-    element(text, "p", counts)
-    if guide.skipped_count:
-        element(text, "p", words["skipped"].format(n=guide.skipped_count))
-    if colophon.base_url:
-        online = element(text, "p", words["online"] + " ")
-        element(online, "a", colophon.base_url, href=colophon.base_url)
-    element(text, "p", f"{words['identifier']} {colophon.identifier}")
-    element(text, "p", words["made"])
-    return checked(file, serialize(root, indent=True))
+    text = clean_body(colophon, None, report)
+    fix_nesting(text)
+    holder.append(to_xhtml(text))
+    text.set("class", "colophon")
+    return checked(file, serialize(root))  # not indented: the theme's HTML keeps its own spacing
 
 
 def nav_document(guide: Guide, toc: list[Chapter], landmarks: list[tuple[str, str, str]], words,
