@@ -651,7 +651,11 @@ def test_html_only_constructs_become_well_formed_xhtml(make_vault, tmp_path):
 def test_html_only_constructs_pass_epubcheck(make_vault, tmp_path):
     vault = make_vault({
         "a.md": "# A\n\n&nbsp;<br><custom-tag>x</custom-tag><img src='x.png' width='50%'>"
-                '<td align="left">stray cell</td> <li>stray item</li> <a href="#gone">gone</a>\n',
+                '<td align="left">stray cell</td> <li>stray item</li> <a href="#gone">gone</a>\n\n'
+                "<p>para <span>in <div>block in span</div></span></p>\n\n"
+                "<ul>text first<p>para in list</p><li>ok</li> tail</ul><dl><p>x</p><dt>t</dt></dl>\n\n"
+                '<h3>Head <div>div <ul><li>x</li></ul></div></h3> <p><a href="https://example.org"><div>b</div></a></p>'
+                "\n\n<table><p>p in table</p><tr><li>li in tr</li><td>cell</td></tr></table>\n",
     })
     assert problems(run_epubcheck(build(vault, tmp_path / "out").path)) == []
 

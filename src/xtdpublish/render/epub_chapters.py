@@ -83,7 +83,7 @@ class Chapters:
             body = etree.fromstring(self._bodies[index], SAFE_PARSER)
             self._bodies[index] = None
             self._resolve_links(body, chapter)
-            yield chapter, chapter_page(chapter, section, body, self.language, css)
+            yield chapter, chapter_page(chapter, body, self.language, css)
 
     def _plan(self, section: Section) -> Chapter:
         file = self.next_file()
@@ -136,7 +136,7 @@ class Chapters:
                 _unwrap(anchor)  # nothing in the book has that id: the label alone
 
 
-def chapter_page(chapter: Chapter, section: Section, body, language: str, css: str) -> bytes:
+def chapter_page(chapter: Chapter, body, language: str, css: str) -> bytes:
     """A chapter's XHTML document: its section, its title heading, the cleaned body."""
     root, page_body = page(chapter.title, language, css, "bodymatter")
     holder = element(page_body, "section", id=chapter.anchor,

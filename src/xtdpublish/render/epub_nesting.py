@@ -50,12 +50,15 @@ def fix_nesting(root) -> None:
             _fix(child)
     if root.tag in LISTS:
         _wrap_strays(root, {"li"}, ("li",))
+    elif root.tag == "dl" and root.getparent() is not None:
+        _move_strays_before(root, {"dt", "dd", "div"})
+        _pair_terms(root)
     elif root.tag == "tr":
         _wrap_strays(root, {"td", "th"}, ("td",))
     elif root.tag in ROW_GROUPS:
         _wrap_strays(root, {"tr"}, ("tr", "td"))
     elif root.tag == "table" and root.getparent() is not None:
-        _table_only(root)
+        _move_strays_before(root, TABLE_PARTS)
 
 
 def _fix(element) -> None:
@@ -113,17 +116,28 @@ def _wrap_strays(container, allowed: set[str], wrapper: tuple[str, ...]) -> None
             child.addnext(outer)
 
 
-def _table_only(table) -> None:
-    """What a table holds besides rows and their groups goes just before the table."""
-    if (table.text or "").strip():
-        _text_before(table, table.text)
-        table.text = None
-    for child in list(table):
+def _move_strays_before(container, allowed: set[str]) -> None:
+    """What a table or a definition list holds besides its parts goes just before it."""
+    if (container.text or "").strip():
+        _text_before(container, container.text)
+        container.text = None
+    for child in list(container):
         if (child.tail or "").strip():
-            _text_before(table, child.tail)
+            _text_before(container, child.tail)
             child.tail = None
-        if child.tag not in TABLE_PARTS:
-            table.addprevious(child)
+        if child.tag not in allowed:
+            container.addprevious(child)
+
+
+def _pair_terms(dl) -> None:
+    """Terms and definitions in pairs, as XHTML wants them: an empty one where one is missing."""
+    items = [child for child in dl if child.tag in {"dt", "dd"}]
+    if items and items[0].tag == "dd":
+        items[0].addprevious(html.Element("dt"))
+    for item in items:
+        following = item.getnext()
+        if item.tag == "dt" and (following is None or following.tag not in {"dt", "dd"}):
+            item.addnext(html.Element("dd"))
 
 
 def _text_before(element, text: str) -> None:
