@@ -1,3 +1,3 @@
 """xtdpublish: a vault of markdown notes to a printable guide, an EPUB and feeds."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
