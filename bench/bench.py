@@ -139,13 +139,18 @@ def xtd(vault: Path, out: Path, formats: str = "all", *extra: str) -> list[str]:
             "--format", formats, "--quiet", *extra]
 
 
-def published_notes(vault: Path) -> list[Path]:
-    """The notes xtdpublish publishes from this vault, so the naive route gets the same ones."""
+def published_notes(vault: Path) -> tuple[list[Path], list[Path]]:
+    """The notes xtdpublish publishes from this vault (the naive route gets the same ones),
+    and those of them that no feed carries."""
     from xtdpublish.build import check
     from xtdpublish.config import load_config
+    from xtdpublish.render.feeditems import plan_feeds
 
-    model = check(vault, load_config(vault)).model
-    return [vault / note.path for note in model.notes]
+    config = load_config(vault)
+    model = check(vault, config).model
+    in_feeds = {note.id for plan in plan_feeds(model, config, "feed.json") for note in plan.notes}
+    return ([vault / note.path for note in model.notes],
+            [vault / note.path for note in model.notes if note.id not in in_feeds])
 
 
 def naive_route(notes: list[Path], out: Path, title: str, language: str) -> dict[str, list]:
@@ -165,7 +170,7 @@ def bench_sample(work: Path) -> dict:
     vault = work / "sample"
     shutil.copytree(SAMPLE, vault)
     shutil.copyfile(REPO / "tests" / "sample.toml", vault / "xtdpublish.toml")
-    notes = published_notes(vault)
+    notes, in_no_feed = published_notes(vault)
     out, naive_out = work / "out-sample", work / "out-naive"
     naive_out.mkdir()
     naive = naive_route(notes, naive_out, "MuseumXTD", "fr")
@@ -193,14 +198,16 @@ def bench_sample(work: Path) -> dict:
     # Incremental: the output folder holds a complete build with these very inputs.
     run(xtd(vault, out, "all"))
     results["no-op rebuild, all formats"] = timed(xtd(vault, out, "all"), runs=max(RUNS, 5))
-    note = next(p for p in notes if "Notes/" in p.as_posix())
-    original = note.read_text(encoding="utf-8")
     counter = iter(range(10_000))
-    edit = lambda: note.write_text(original + f"\nModifié {next(counter)}.\n", encoding="utf-8")  # noqa: E731
-    for formats in ("model,json,rss,atom", "epub", "pdf", "all"):
-        run(xtd(vault, out, formats))  # this format's outputs are current before the edit
-        results[f"one note edited: {formats}"] = timed(xtd(vault, out, formats), before=edit)
-    note.write_text(original, encoding="utf-8")
+    in_a_feed = next(p for p in notes if "Notes/" in p.as_posix() and p not in in_no_feed)
+    for label, note, all_formats in (("one note edited", in_a_feed, ("model,json,rss,atom", "epub", "pdf", "all")),
+                                     ("one note in no feed edited", in_no_feed[0], ("model,json,rss,atom",))):
+        original = note.read_text(encoding="utf-8")
+        edit = lambda: note.write_text(original + f"\nModifié {next(counter)}.\n", encoding="utf-8")  # noqa: E731
+        for formats in all_formats:
+            run(xtd(vault, out, formats))  # this format's outputs are current before the edit
+            results[f"{label}: {formats}"] = timed(xtd(vault, out, formats), before=edit)
+        note.write_text(original, encoding="utf-8")
     return results
 
 
