@@ -5,7 +5,8 @@ YAML that PyYAML refuses (``alias: [Question?]``, tabs), values YAML reads as
 comments (``tags: #question``), duplicate keys, frontmatter that is not a mapping,
 an unclosed ``---``, and a pseudo-header of ``key : value`` lines ended by a line
 of dashes. Every recovery is reported with the file and line; metadata is never
-dropped silently and the body is never lost.
+dropped silently and the body is never lost. The readings of what YAML refuses or
+misreads are in yaml_recovery.py; values are made JSON-safe by jsonsafe.py.
 
 The body is the text after the metadata exactly as written (not stripped), and
 ``body_line`` is the file line where it starts, so later line numbers are file
@@ -15,17 +16,21 @@ and ignores frontmatter that is not a mapping.
 
 from __future__ import annotations
 
-import base64
-import math
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from typing import Any
 
 import yaml
 
 from ..report import Report
-from .files import NOT_TEXT
+from .jsonsafe import json_safe
+from .yaml_recovery import (
+    KEY_LINE,
+    check_flow_questions,
+    recover_comment_values,
+    recover_value,
+    untab,
+)
 
 
 def _loader_class(base: type) -> type:
@@ -40,19 +45,13 @@ def _loader_class(base: type) -> type:
 
 PURE_LOADER = _loader_class(yaml.SafeLoader)
 # libyaml is faster and accepts `[Question?]`; the pure loader refuses it, and
-# the recovery below makes both give the same result (tests run both).
+# the recovery (yaml_recovery.py) makes both give the same result (tests run both).
 LOADER = _loader_class(yaml.CSafeLoader) if getattr(yaml, "__with_libyaml__", False) else PURE_LOADER
 
 OPEN = re.compile(r"---[ \t]*")
 CLOSE = re.compile(r"-{3,}[ \t]*")
-# "key:" at the start of a line, as YAML would read it (plain or quoted key)
-KEY_LINE = re.compile(
-    r"""(?P<key>"[^"\n]*"|'[^'\n]*'|[^\s#\-\[\]{},:'"&*!|>%@`?][^:\n]*?|-[^\s:][^:\n]*?)[ \t]*:(?:[ \t]|$)"""
-)
 PSEUDO_LINE = re.compile(r"(?P<key>[^\W\d][\w-]{0,39})[ \t]*:[ \t]*(?P<value>.*)")
 PSEUDO_MAX_LINES = 20
-MAX_NODES = 10_000  # anchors can make a small YAML text expand enormously
-MAX_DEPTH = 40
 
 
 @dataclass(frozen=True)
@@ -154,7 +153,7 @@ def parse_block(block: list[str], first_line: int, path: str, report: Report
         first_error = error
     if "\t" in source:
         try:
-            data, key_lines = _load_mapping(_untab(source), first_line, path, report, block)
+            data, key_lines = _load_mapping(untab(source), first_line, path, report, block)
         except Exception:
             pass
         else:
@@ -201,9 +200,9 @@ def _load_mapping_once(source: str, first_line: int, path: str, report: Report,
         raise NotAMapping(f"it reads as {_kind(data)}")
     meta = json_safe(data, path, report, first_line)
     if isinstance(node, yaml.MappingNode):
-        _recover_comment_values(node, block, meta, key_lines, first_line, path, report)
+        recover_comment_values(node, block, meta, key_lines, first_line, path, report)
         if "?" in source:
-            _check_flow_questions(node, source, first_line, meta, path, report)
+            check_flow_questions(node, source, first_line, meta, path, report)
     return meta, key_lines
 
 
@@ -228,52 +227,6 @@ def _key_lines(node: yaml.Node, first_line: int, path: str, report: Report) -> d
     return lines
 
 
-def _warn_flow_question(path: str, line: int, key: str, raw: str, value: list, report: Report
-                        ) -> None:
-    report.warning(path, line, "frontmatter.recovered",
-                   f"{key}: YAML (PyYAML) cannot read {raw}; read as a list of "
-                   f"{len(value)} text{'s' if len(value) != 1 else ''}: {value!r}. "
-                   f"Quote each item: {key}: [\"...\"]")
-
-
-def _check_flow_questions(node: yaml.MappingNode, source: str, first_line: int, meta: dict,
-                          path: str, report: Report) -> None:
-    """libyaml reads ``[Question?]``, PyYAML refuses it: warn the same either way."""
-    for key_node, value_node in node.value:
-        if not (isinstance(key_node, yaml.ScalarNode) and isinstance(value_node, yaml.SequenceNode)
-                and value_node.flow_style):
-            continue
-        if any(isinstance(item, yaml.ScalarNode) and not item.style and "?" in item.value
-               for item in value_node.value):
-            raw = " ".join(source[value_node.start_mark.index:value_node.end_mark.index].split())
-            _warn_flow_question(path, first_line + key_node.start_mark.line, key_node.value, raw,
-                                meta.get(key_node.value), report)
-
-
-def _recover_comment_values(node: yaml.MappingNode, block: list[str], meta: dict[str, Any],
-                            key_lines: dict[str, int], first_line: int, path: str,
-                            report: Report) -> None:
-    """``tags: #question`` is a YAML comment, so YAML reads no value; the author meant text."""
-    for key_node, value_node in node.value:
-        if not (isinstance(key_node, yaml.ScalarNode) and isinstance(value_node, yaml.ScalarNode)):
-            continue
-        if value_node.value != "" or value_node.tag != "tag:yaml.org,2002:null":
-            continue
-        index = key_node.end_mark.line
-        if index >= len(block) or key_node.start_mark.line != index:
-            continue
-        rest = block[index][key_node.end_mark.column:].lstrip()
-        rest = rest[1:].strip() if rest.startswith(":") else ""
-        if not rest.startswith("#") or rest.strip("#").strip() == "":
-            continue
-        key = key_node.value
-        if key in meta and meta[key] is None:
-            meta[key] = rest
-            report.warning(path, first_line + index, "frontmatter.comment-value",
-                           f"{key}: YAML reads '{rest}' as a comment (no value); read as the "
-                           f"text '{rest}'. Quote it: {key}: \"{rest}\"")
-
-
 def _recover_entries(block: list[str], first_line: int, path: str, report: Report,
                      error: Exception) -> tuple[dict[str, Any], dict[str, int]]:
     """YAML refused the block: read it key by key, recovering each key's value."""
@@ -291,9 +244,9 @@ def _recover_entries(block: list[str], first_line: int, path: str, report: Repor
     for index, entry in entries:
         line = first_line + index
         try:
-            data, lines = _load_mapping(_untab("\n".join(entry)), line, path, report, entry)
+            data, lines = _load_mapping(untab("\n".join(entry)), line, path, report, entry)
         except Exception:
-            data, lines = _recover_value(entry, line, path, report), {}
+            data, lines = recover_value(entry, line, path, report), {}
         for key, value in data.items():
             if key in key_lines:
                 report.warning(path, line, "frontmatter.duplicate-key",
@@ -303,66 +256,6 @@ def _recover_entries(block: list[str], first_line: int, path: str, report: Repor
             key_lines[key] = line
         key_lines.update((k, v) for k, v in lines.items() if "." in k)
     return meta, key_lines
-
-
-def _recover_value(entry: list[str], line: int, path: str, report: Report) -> dict[str, Any]:
-    match = KEY_LINE.match(entry[0])
-    assert match is not None
-    key = match.group("key")
-    if key[:1] in "'\"" and key[-1:] == key[:1] and len(key) > 1:
-        key = key[1:-1]
-    rest = entry[0][match.end():].strip()
-    more = [text.strip() for text in entry[1:] if text.strip()]
-    raw = " ".join([rest, *more]).strip()
-    if raw.startswith("[") and raw.endswith("]"):
-        value: Any = [_unquote(item) for item in _split_flow(raw[1:-1])]
-        _warn_flow_question(path, line, key, raw, value, report)
-    else:
-        value = _unquote(raw) if raw else None
-        report.warning(path, line, "frontmatter.recovered",
-                       f"{key}: YAML cannot read this value; read as the text {value!r}")
-    return {key: value}
-
-
-def _split_flow(text: str) -> list[str]:
-    items, current, quote, depth = [], [], "", 0
-    for char in text:
-        if quote:
-            current.append(char)
-            if char == quote:
-                quote = ""
-        elif char in "'\"":
-            quote = char
-            current.append(char)
-        elif char in "[{":
-            depth += 1
-            current.append(char)
-        elif char in "]}":
-            depth -= 1
-            current.append(char)
-        elif char == "," and depth <= 0:
-            items.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    items.append("".join(current))
-    return [item.strip() for item in items if item.strip()]
-
-
-def _unquote(text: str) -> str:
-    if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"":
-        inner = text[1:-1]
-        return inner.replace("''", "'") if text[0] == "'" else inner.replace('\\"', '"')
-    return text
-
-
-def _untab(source: str) -> str:
-    out = []
-    for line in source.split("\n"):
-        stripped = line.lstrip(" \t")
-        indent = line[:len(line) - len(stripped)].replace("\t", "  ")
-        out.append(indent + stripped.replace(":\t", ": "))
-    return "\n".join(out)
 
 
 def _yaml_problem(error: Exception) -> str:
@@ -420,52 +313,3 @@ def _pseudo_value(raw: str) -> Any:
     except Exception:
         return raw
     return value if isinstance(value, (str, list, int, float, bool)) else raw
-
-
-# -- JSON-safe values -----------------------------------------------------------
-
-def json_safe(value: Any, path: str, report: Report, line: int) -> Any:
-    """Metadata as JSON and XML can hold it: dates as ISO text, keys as text, no cycles,
-    no control characters."""
-    budget = [MAX_NODES]
-    result = _safe(value, budget, 0)
-    if budget[0] < 0:
-        report.warning(path, line, "frontmatter.too-large",
-                       "the frontmatter is too large or nested too deeply once its anchors are "
-                       "expanded; the excess is left out")
-    return result
-
-
-def _safe(value: Any, budget: list[int], depth: int) -> Any:
-    budget[0] -= 1
-    if budget[0] < 0 or depth > MAX_DEPTH:
-        budget[0] = -1
-        return None
-    if isinstance(value, str):
-        return NOT_TEXT.sub("", value)  # a YAML escape ("\\b", "\\ud800") can write one
-    if value is None or isinstance(value, (bool, int)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
-    if isinstance(value, (datetime, date, time)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {_safe_key(k): _safe(v, budget, depth + 1) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
-        return [_safe(item, budget, depth + 1) for item in items]
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
-    return str(value)
-
-
-def _safe_key(key: Any) -> str:
-    if isinstance(key, str):
-        return NOT_TEXT.sub("", key)
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    if key is None:
-        return "null"
-    if isinstance(key, (datetime, date)):
-        return key.isoformat()
-    return str(key)
