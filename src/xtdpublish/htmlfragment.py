@@ -27,11 +27,16 @@ def remove_keeping_tail(element) -> None:
     parent = element.getparent()
     if parent is None:
         return
-    tail = element.tail
-    previous = element.getprevious()
-    if tail:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
+    if element.tail:
+        text_before(element, element.tail)
     parent.remove(element)
+
+
+def text_before(element, text: str) -> None:
+    """Add ``text`` just before ``element``: to its previous sibling's tail, or its parent's text."""
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent = element.getparent()
+        parent.text = (parent.text or "") + text

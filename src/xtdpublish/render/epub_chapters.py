@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..htmlfragment import remove_keeping_tail
+from ..htmlfragment import remove_keeping_tail, text_before
 from ..report import Report
 from .epub_nesting import fix_nesting
 from .epub_xhtml import XHTML, clean_body, element, page, serialize, to_xhtml
@@ -163,16 +163,7 @@ def checked(name: str, data: bytes) -> bytes:
 def _unwrap(element) -> None:
     """``element`` replaced by its content (lxml.html's drop_tag, for a plain etree element)."""
     if element.text:
-        _append_text(element, element.text)
+        text_before(element, element.text)
     for child in list(element):
         element.addprevious(child)
     remove_keeping_tail(element)
-
-
-def _append_text(element, text: str) -> None:
-    previous = element.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + text
-    else:
-        parent = element.getparent()
-        parent.text = (parent.text or "") + text

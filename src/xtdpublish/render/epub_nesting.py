@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from ..htmlfragment import remove_keeping_tail
+from ..htmlfragment import remove_keeping_tail, text_before
 
 # An element that needs one of these parents; elsewhere it is a plain div.
 PARENTS = {
@@ -221,11 +221,11 @@ def _wrap_strays(container, allowed: set[str], wrapper: tuple[str, ...]) -> None
 def _move_strays_before(container, allowed: set[str]) -> None:
     """What a table or a definition list holds besides its parts goes just before it."""
     if _has_text(container.text):
-        _text_before(container, container.text)
+        text_before(container, container.text)
         container.text = None
     for child in list(container):
         if _has_text(child.tail):
-            _text_before(container, child.tail)
+            text_before(container, child.tail)
             child.tail = None
         if child.tag not in allowed:
             container.addprevious(child)
@@ -245,12 +245,3 @@ def _pair_terms(dl) -> None:
 def _has_text(text: str | None) -> bool:
     """Text XML counts as content: anything but spaces, tabs and newlines (a no-break space is text)."""
     return bool(text and text.strip(" \t\r\n"))
-
-
-def _text_before(element, text: str) -> None:
-    previous = element.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + text
-    else:
-        parent = element.getparent()
-        parent.text = (parent.text or "") + text
