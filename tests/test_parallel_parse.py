@@ -1,4 +1,4 @@
-"""Parsing on two cores gives the very bytes parsing on one does, and a lost worker loses no note."""
+"""Reading and parsing on two cores give the very bytes one core does, and a lost worker loses no note."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ NOTES = 40
 def note(n: int) -> str:
     """Notes with something of everything the parse reports or records."""
     return (
-        f"---\ntags: t{n % 3}\n---\n# Note {n}\n\n"
+        f"---\ntags: t{n % 3}\n" + ("date: 2022mai40\n" if n % 4 == 0 else "") + f"---\n# Note {n}\n\n"
         f"See [[Note {(n + 1) % NOTES}]] and [[Nowhere {n}]], ![[missing-{n}.png]].\n\n"
         f"## Part {n}\n\nText ^block-{n}\n\n"
         + ("<script>alert(1)</script>\n\n" if n % 5 == 0 else "")
@@ -63,6 +63,22 @@ def serial(monkeypatch) -> None:
 def two_cores(monkeypatch) -> None:
     monkeypatch.setattr(parallel, "_cpus", lambda: 2)
     monkeypatch.setattr(parallel, "MIN_SHARE", 10)
+    monkeypatch.setattr(reader, "READ_SHARE", 10)
+
+
+@pytest.fixture
+def readers(tmp_path, monkeypatch):
+    """The pid of the process that read each note's file, one line per note."""
+    log = tmp_path / "read-by.txt"
+    real = reader.read_note
+
+    def read_note(file, *args):
+        with log.open("a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()} {file.path}\n")
+        return real(file, *args)
+
+    monkeypatch.setattr(reader, "read_note", read_note)
+    return log
 
 
 def pids(log) -> dict[str, set[str]]:
@@ -73,14 +89,17 @@ def pids(log) -> dict[str, set[str]]:
     return by_pid
 
 
-def test_two_cores_write_the_same_bytes_as_one(vault, tmp_path, monkeypatch, parsers):
+def test_two_cores_write_the_same_bytes_as_one(vault, tmp_path, monkeypatch, parsers, readers):
     serial(monkeypatch)
     one = built(vault, tmp_path / "one")
-    assert list(pids(parsers)) == [str(os.getpid())]
+    assert list(pids(parsers)) == [str(os.getpid())] == list(pids(readers))
     parsers.unlink()
+    readers.unlink()
     two_cores(monkeypatch)
     two = built(vault, tmp_path / "two")
     assert two == one
+    # the files were read in two processes too, each once (their diagnostics in the notes' order)
+    assert len(pids(readers)) == 2 and len(readers.read_text(encoding="utf-8").splitlines()) == NOTES
     # the work was shared: a worker parsed some notes, this process the others, each once
     shares = pids(parsers)
     assert len(shares) == 2 and str(os.getpid()) in shares
@@ -89,6 +108,7 @@ def test_two_cores_write_the_same_bytes_as_one(vault, tmp_path, monkeypatch, par
         f"Note {n}.md" for n in range(NOTES))
     assert len(parsers.read_text(encoding="utf-8").splitlines()) == NOTES
     assert b"link.dangling" in one["report.json"] and b"html.unsafe" in one["report.json"]
+    assert b'"date.' in one["report.json"]  # reported while reading, in the worker for its share
 
 
 def test_cached_and_edited_notes_mixed_give_the_same_bytes(vault, tmp_path, monkeypatch):
