@@ -198,10 +198,7 @@ def _spaced_link(state: StateInline, silent: bool) -> bool:
         link = state.push("link_open", "a", 1)
         link.attrs = {"href": match.group(2).strip()}
         link.meta = {"xtd_spaced": True}
-        old_max = state.posMax
-        state.pos, state.posMax = match.start(1), match.end(1)
-        state.md.inline.tokenize(state)
-        state.posMax = old_max
+        _tokenize_within(state, match.start(1), match.end(1))
         state.push("link_close", "a", -1)
     state.pos = match.end()
     return True
@@ -226,12 +223,18 @@ def _refused_link(state: StateInline, silent: bool) -> bool:
         token = state.push("xtd_refused", "", 0)
         token.hidden = True
         token.content = src[match.start(2) : end - 1].strip()
-        old_max = state.posMax
-        state.pos, state.posMax = match.start(1), match.end(1)
-        state.md.inline.tokenize(state)
-        state.posMax = old_max
+        _tokenize_within(state, match.start(1), match.end(1))
     state.pos = end
     return True
+
+
+def _tokenize_within(state: StateInline, start: int, end: int) -> None:
+    """The source between ``start`` and ``end`` parsed as inline markup, as children of what
+    the rule just opened (a link's label, a highlight's text)."""
+    old_max = state.posMax
+    state.pos, state.posMax = start, end
+    state.md.inline.tokenize(state)
+    state.posMax = old_max
 
 
 def _highlight(state: StateInline, silent: bool) -> bool:
@@ -242,10 +245,7 @@ def _highlight(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         state.push("mark_open", "mark", 1)
-        old_max = state.posMax
-        state.pos, state.posMax = match.start(1), match.end(1)
-        state.md.inline.tokenize(state)
-        state.posMax = old_max
+        _tokenize_within(state, match.start(1), match.end(1))
         state.push("mark_close", "mark", -1)
     state.pos = match.end()
     return True
