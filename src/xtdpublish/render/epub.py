@@ -31,7 +31,7 @@ from .epub_media import EXTENSIONS, FROM_CHAPTER, IMAGE_TYPES, MediaFile, VaultI
 from .epub_package import XHTML_TYPE, BookWriter, Package
 from .epub_pages import (COVER_FILE, NAV_FILE, TITLE_FILE, colophon_page, cover_page,
                          nav_document, tag_index_page, title_page)
-from .guide import Guide, build_guide, find_theme, format_date
+from .guide import Guide, build_guide, find_theme, format_date, vault_file
 
 __all__ = ["render", "VaultImages"]
 
@@ -264,10 +264,9 @@ def make_cover(model: Model, config: Config, guide: Guide, theme: Path, words, i
     """The image named by ``guide.cover`` in the config, else one drawn from the theme's template."""
     alt = words["cover_alt"].format(title=" – ".join(t for t in (guide.title, guide.subtitle) if t))
     if config.guide.cover:
-        root = model.root.resolve()
-        file = (root / config.guide.cover).resolve()
-        media_type = mimetypes.guess_type(file.name)[0]
-        if file.is_relative_to(root) and file.is_file() and media_type in IMAGE_TYPES:
+        file = vault_file(model.root, config.guide.cover)
+        media_type = mimetypes.guess_type(file.name)[0] if file is not None else None
+        if media_type in IMAGE_TYPES:
             return Cover(file.read_bytes(), media_type, alt)
         report.warning(str(config.source or "xtdpublish.toml"), None, "epub.cover",
                        f"guide.cover = {config.guide.cover!r} is not an image inside the vault "

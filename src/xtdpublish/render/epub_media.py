@@ -16,6 +16,7 @@ from pathlib import Path
 from ..model import Model
 from ..report import Report
 from .epub_xhtml import clean_svg, readable_alt
+from .guide import vault_file
 
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"}
 EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/svg+xml": "svg",
@@ -81,8 +82,8 @@ class VaultImages:
         return self._load(path, media_type, f"{MEDIA_FOLDER}img{number:03d}.{extension}")
 
     def _load(self, path: str, media_type: str | None, href: str) -> MediaFile | None:
-        file = (self.root / path).resolve()
-        if not file.is_relative_to(self.root) or not file.is_file() or media_type not in IMAGE_TYPES:
+        file = vault_file(self.root, path)
+        if file is None or media_type not in IMAGE_TYPES:
             return None
         if media_type != "image/svg+xml":
             return MediaFile(href, media_type, file)

@@ -89,6 +89,14 @@ def build_guide(model: Model, policy: BodyPolicy) -> Guide:
     )
 
 
+def vault_file(root: Path, path: str) -> Path | None:
+    """The vault path ``path`` as an existing file inside the vault, else None: nothing a
+    ``..``, an absolute path or a symlink points at outside the vault is read."""
+    vault = root.resolve()
+    file = (vault / path).resolve()
+    return file if file.is_relative_to(vault) and file.is_file() else None
+
+
 def find_theme(model_root: Path, config: Config) -> Path:
     """The theme folder: ``guide.theme`` (relative to the vault), else the shipped default."""
     if config.guide.theme:

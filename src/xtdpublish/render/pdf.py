@@ -25,7 +25,7 @@ from ..gctuning import fewer_collections
 from ..model import Link, Model, Note
 from ..report import Report
 from .body import BodyPolicy, Video, anchor_id
-from .guide import Guide, Section, build_guide, find_theme, format_date, typeset
+from .guide import Guide, Section, build_guide, find_theme, format_date, typeset, vault_file
 from .pdf_fetcher import ConfinedFetcher, weasyprint_log
 from .pdf_paper import Prepared, prepare, report_log
 
@@ -150,8 +150,8 @@ def _mark_failed(sections: tuple[Section, ...], broken: set[str]) -> tuple[Secti
 def _logo(model: Model) -> str | None:
     if not model.site.logo:
         return None
-    path = (model.root / model.site.logo).resolve()
-    return path.as_uri() if path.is_relative_to(model.root.resolve()) and path.is_file() else None
+    path = vault_file(model.root, model.site.logo)
+    return path.as_uri() if path is not None else None
 
 
 def _themed(theme: Path, name: str) -> Path:
