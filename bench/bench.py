@@ -144,7 +144,7 @@ def published_notes(vault: Path) -> tuple[list[Path], list[Path]]:
     and those of them that no feed carries."""
     from xtdpublish.build import check
     from xtdpublish.config import load_config
-    from xtdpublish.render.feeditems import plan_feeds
+    from xtdpublish.render.feeds.items import plan_feeds
 
     config = load_config(vault)
     model = check(vault, config).model

@@ -20,7 +20,7 @@ from weasyprint import HTML
 
 from xtdpublish.build import check
 from xtdpublish.config import load_config
-from xtdpublish.render import pdf
+from xtdpublish.render.pdf import book as pdf
 from xtdpublish.render.guide import build_guide, find_theme
 from xtdpublish.report import Report
 

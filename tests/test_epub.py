@@ -16,7 +16,7 @@ from lxml import etree
 
 from xtdpublish.config import Config, load_config
 from xtdpublish.model import Model
-from xtdpublish.render.epub import render
+from xtdpublish.render.epub.book.book import render
 from xtdpublish.report import Report
 from xtdpublish.vault.reader import read_vault
 
@@ -456,7 +456,7 @@ def test_raw_html_is_cleaned_and_reported(hostile_book):
 def test_vault_images_never_read_outside_the_vault(tmp_path):
     """The EPUB's own guard, below the reader's: a path or symlink that leaves the vault gives nothing."""
     from xtdpublish.model import Asset, NavNode, Site
-    from xtdpublish.render.epub import VaultImages
+    from xtdpublish.render.epub.book.book import VaultImages
 
     vault = tmp_path / "vault"
     vault.mkdir()
@@ -677,7 +677,7 @@ def test_a_book_with_images_is_byte_identical_when_built_again(tmp_path, make_va
 
 
 def test_every_language_has_every_label():
-    from xtdpublish.render.epub import WORDS
+    from xtdpublish.render.epub.book.book import WORDS
 
     assert all(set(words) == set(WORDS["en"]) for words in WORDS.values())
 

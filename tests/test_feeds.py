@@ -15,8 +15,8 @@ from lxml import etree, html
 from jsonfeed_spec import check_feed
 from xtdpublish.config import Config, ConfigError, FeedsConfig, SiteConfig
 from xtdpublish.model import Link, LinkStatus, Model, NavNode, Note, Site
-from xtdpublish.render import feedbody, feeditems, jsonfeed, rss
-from xtdpublish.render.feeditems import FeedBuilder, item_id, select_notes, tag_slug
+from xtdpublish.render.feeds import item_body as feedbody, items as feeditems, jsonfeed, rss
+from xtdpublish.render.feeds.items import FeedBuilder, item_id, select_notes, tag_slug
 from xtdpublish.report import Report
 
 BASE = "https://www.museumxtd.ch"

@@ -19,8 +19,8 @@ import pytest
 
 from jsonfeed_spec import check_feed
 from xtdpublish.config import load_config
-from xtdpublish.render import jsonfeed, rss
-from xtdpublish.render.feeditems import select_notes
+from xtdpublish.render.feeds import jsonfeed, rss
+from xtdpublish.render.feeds.items import select_notes
 from xtdpublish.report import Report
 
 read_vault = pytest.importorskip("xtdpublish.vault.reader").read_vault

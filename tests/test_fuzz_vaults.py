@@ -32,9 +32,9 @@ from jsonfeed_spec import check_feed
 from test_model_json import SCHEMA
 from xtdpublish.config import load_config
 from xtdpublish.model import LINK_SCHEME, LinkStatus, Model
-from xtdpublish.render import jsonfeed, rss
+from xtdpublish.render.feeds import jsonfeed, rss
 from xtdpublish.render.body import BodyPolicy, anchor_id
-from xtdpublish.render.feeditems import tag_slug
+from xtdpublish.render.feeds.items import tag_slug
 from xtdpublish.render.guide import build_guide
 from xtdpublish.render.model_json import model_to_dict
 from xtdpublish.report import Report

@@ -14,10 +14,10 @@ from pypdf import PdfReader
 
 from xtdpublish.config import load_config
 from xtdpublish.report import Report
-from xtdpublish.render import pdf as pdf_renderer
+from xtdpublish.render.pdf import book as pdf_renderer
 from xtdpublish.render.body import anchor_id
 from xtdpublish.render.guide import typeset
-from xtdpublish.render.pdf_fetcher import ConfinedFetcher, RefusedResource
+from xtdpublish.render.pdf.fetcher import ConfinedFetcher, RefusedResource
 from xtdpublish.vault.reader import read_vault
 
 FRONT_MATTER = ["À propos de ce guide", "Table des matières"]
@@ -242,7 +242,7 @@ def test_seed_builds_are_reproducible(tmp_path):
 
     code = ("import sys; from pathlib import Path; from xtdpublish.config import load_config;"
             "from xtdpublish.report import Report; from xtdpublish.vault.reader import read_vault;"
-            "from xtdpublish.render.pdf import render; v = Path(sys.argv[1]); c = load_config(v);"
+            "from xtdpublish.render.pdf.book.book import render; v = Path(sys.argv[1]); c = load_config(v);"
             "r = Report(); render(read_vault(v, c, r), c, Path(sys.argv[2]), r)")
     for seed in ("1", "2"):
         env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "PYTHONHASHSEED": seed}
@@ -436,7 +436,7 @@ def test_anchor_ids_match_the_outline_destinations(seed_pdf):
 
 def test_prepare_links_pictures_and_images_for_paper():
     from xtdpublish.model import Model, NavNode, Site
-    from xtdpublish.render.pdf_paper import prepare
+    from xtdpublish.render.pdf.paper import prepare
 
     model = Model(Site("T", "", "", "fr", None, "{base_url}/{path}/"), (), NavNode("T", kind="root"),
                   (), (), (), Path("/vault"))

@@ -40,11 +40,11 @@ OUTPUTS: dict[str, Output] = {
     output.name: output
     for output in (
         Output("model", ("model.json",), ".render.model_json:render"),
-        Output("pdf", ("guide.pdf",), ".render.pdf:render"),
-        Output("epub", ("guide.epub",), ".render.epub:render"),
-        Output("json", ("feed.json",), ".render.jsonfeed:render", ".render.jsonfeed:inputs"),
-        Output("rss", ("rss.xml",), ".render.rss:render_rss", ".render.rss:rss_inputs"),
-        Output("atom", ("atom.xml",), ".render.rss:render_atom", ".render.rss:atom_inputs"),
+        Output("pdf", ("guide.pdf",), ".render.pdf.book:render"),
+        Output("epub", ("guide.epub",), ".render.epub.book:render"),
+        Output("json", ("feed.json",), ".render.feeds.jsonfeed:render", ".render.feeds.jsonfeed:inputs"),
+        Output("rss", ("rss.xml",), ".render.feeds.rss:render_rss", ".render.feeds.rss:rss_inputs"),
+        Output("atom", ("atom.xml",), ".render.feeds.rss:render_atom", ".render.feeds.rss:atom_inputs"),
     )
 }
 

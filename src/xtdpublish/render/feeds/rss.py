@@ -8,7 +8,7 @@ feedgen's traps, each pinned by a test in tests/test_feeds.py:
 
 With ``feeds.per_tag`` the RSS renderer also writes ``build/feeds/<tag>.xml`` for every tag.
 ``rss_inputs`` and ``atom_inputs`` are what each format's files are made of (see
-feeditems.feed_inputs): build.py hashes them.
+items.feed_inputs): build.py hashes them.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
-from ..config import Config
-from ..model import Model
-from ..report import Report
-from .feeditems import Channel, feed_inputs, write_feeds
+from ...config import Config
+from ...model import Model
+from ...report import Report
+from .items import Channel, feed_inputs, write_feeds
 
 GENERATOR = "xtdpublish"
 RSS_FILE, RSS_TAG_SUFFIX = "rss.xml", ".xml"

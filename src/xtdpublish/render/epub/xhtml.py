@@ -15,10 +15,10 @@ from collections.abc import Callable
 
 from lxml import etree, html
 
-from ..htmlfragment import parse_fragment, remove_keeping_tail
-from ..model import Note
-from ..report import Report
-from .body import anchor_id
+from ...htmlfragment import parse_fragment, remove_keeping_tail
+from ...model import Note
+from ...report import Report
+from ..body import anchor_id
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
@@ -54,7 +54,7 @@ DIRECTIONS = {"ltr", "rtl", "auto"}
 # Characters XML 1.0 cannot hold at all (a note may carry them from a copy-paste).
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 FILE_NAME = re.compile(r"[^\s/]+\.(png|jpe?g|gif|svg|webp)", re.IGNORECASE)
-MEDIA_PREFIX = "../media/"  # the book's own images, as epub_media names them
+MEDIA_PREFIX = "../media/"  # the book's own images, as media.py names them
 
 
 def clean_body(
@@ -166,7 +166,7 @@ def readable_alt(path: str) -> str:
 def _drop_leading_marker(root) -> None:
     """The empty ``<span id>`` left where the note's own title heading was: an empty paragraph.
 
-    Links to it fall back to the note's anchor (``epub_chapters``), the very same place.
+    Links to it fall back to the note's anchor (``chapters.py``), the very same place.
     """
     first = next(iter(root), None)
     if first is None or (root.text or "").strip():

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
 from lxml import html
-from ..model import Model
-from ..report import Report
+from ...model import Model
+from ...report import Report
 
 EXTERNAL = ("http://", "https://", "mailto:", "tel:")
 PRINTABLE_IMAGES = ("image/png", "image/jpeg", "image/svg+xml", "image/gif", "image/webp", "")

@@ -23,11 +23,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from ..atomic import write_atomic
-from ..config import Config, ConfigError
-from ..model import Model, Note
-from ..report import Report
-from .feedbody import item_html, link_urls, plain_text, summary_of
+from ...atomic import write_atomic
+from ...config import Config, ConfigError
+from ...model import Model, Note
+from ...report import Report
+from .item_body import item_html, link_urls, plain_text, summary_of
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+\Z")
@@ -179,7 +179,7 @@ def feed_inputs(model: Model, config: Config, name: str, tag_suffix: str | None 
 
     build.py hashes it, with the config, to decide whether the feed is written again. It is
     made from ``plan_feeds``, as the feed is: the files and their notes in order, every note
-    whole but for ``UNREAD_NOTE_FIELDS``, where its links point (``feedbody.link_urls``), the
+    whole but for ``UNREAD_NOTE_FIELDS``, where its links point (``item_body.link_urls``), the
     items' ids and the id clashes reported, and the site.
     Costs a walk over the selected notes, no rendering. Raises ConfigError without a base URL.
     """

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..htmlfragment import remove_keeping_tail, text_before
-from ..report import Report
-from .epub_nesting import fix_nesting
-from .epub_xhtml import XHTML, clean_body, element, page, serialize, to_xhtml
-from .guide import Guide, Section
+from ...htmlfragment import remove_keeping_tail, text_before
+from ...report import Report
+from .nesting import fix_nesting
+from .xhtml import XHTML, clean_body, element, page, serialize, to_xhtml
+from ..guide import Guide, Section
 
 MAX_HEADING = 6
 EPUB_TYPES = {"introduction": "introduction", "part": "part", "appendix": "appendix", "note": "chapter"}

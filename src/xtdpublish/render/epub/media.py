@@ -2,7 +2,7 @@
 
 Only images the model lists among the vault's used assets (``Model.assets``) go in,
 read from inside the vault and nowhere else (``..``, absolute paths and symlinks that
-leave it give nothing); SVGs are cleaned first (``epub_xhtml.clean_svg``). Raster images
+leave it give nothing); SVGs are cleaned first (``xhtml.clean_svg``). Raster images
 are read again only when the zip is written, so a book's pictures are never all in memory.
 """
 
@@ -13,10 +13,10 @@ import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import Model
-from ..report import Report
-from .epub_xhtml import clean_svg, readable_alt
-from .guide import vault_file
+from ...model import Model
+from ...report import Report
+from .xhtml import clean_svg, readable_alt
+from ..guide import vault_file
 
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"}
 EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/svg+xml": "svg",

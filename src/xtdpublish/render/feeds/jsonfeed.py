@@ -1,7 +1,7 @@
 """build/feed.json: a JSON Feed 1.1 (https://jsonfeed.org/version/1.1) for partner sites.
 
 With ``feeds.per_tag`` also ``build/feeds/<tag>.json`` for every tag of the vault.
-``inputs`` is what these files are made of (see feeditems.feed_inputs): build.py hashes it.
+``inputs`` is what these files are made of (see items.feed_inputs): build.py hashes it.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from ..config import Config
-from ..model import Model
-from ..report import Report
-from .feeditems import Channel, FeedItem, feed_inputs, write_feeds
+from ...config import Config
+from ...model import Model
+from ...report import Report
+from .items import Channel, FeedItem, feed_inputs, write_feeds
 
 VERSION = "https://jsonfeed.org/version/1.1"
 FILE, TAG_SUFFIX = "feed.json", ".json"

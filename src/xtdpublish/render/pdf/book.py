@@ -2,7 +2,7 @@
 
 The model becomes a ``Guide`` (render/guide.py) under a paper ``BodyPolicy``; the
 theme's Jinja2 templates make one HTML document of it; ``prepare`` turns links
-into something a reader can follow on paper (render/pdf_paper.py); WeasyPrint lays it out reading only the
+into something a reader can follow on paper (render/pdf/paper.py); WeasyPrint lays it out reading only the
 vault, the theme and ``data:`` URIs, and what it logs becomes diagnostics.
 """
 
@@ -19,15 +19,15 @@ import segno
 from lxml import html
 from weasyprint import HTML
 
-from ..atomic import write_with
-from ..config import Config, ConfigError
-from ..gctuning import fewer_collections
-from ..model import Link, Model, Note
-from ..report import Report
-from .body import BodyPolicy, Video, anchor_id
-from .guide import Guide, Section, build_guide, find_theme, format_date, typeset, vault_file
-from .pdf_fetcher import ConfinedFetcher, weasyprint_log
-from .pdf_paper import Prepared, prepare, report_log
+from ...atomic import write_with
+from ...config import Config, ConfigError
+from ...gctuning import fewer_collections
+from ...model import Link, Model, Note
+from ...report import Report
+from ..body import BodyPolicy, Video, anchor_id
+from ..guide import Guide, Section, build_guide, find_theme, format_date, typeset, vault_file
+from .fetcher import ConfinedFetcher, weasyprint_log
+from .paper import Prepared, prepare, report_log
 
 TEMPLATE = "guide.html.j2"
 STYLESHEET = "guide.css"

@@ -1,10 +1,10 @@
 """build/guide.epub: the guide as an EPUB 3, written here file by file.
 
-The guide (render/guide.py) is cut into one XHTML file per section (epub_chapters), so
+The guide (render/guide.py) is cut into one XHTML file per section (chapters.py), so
 each note is a chapter and the navigation document nests like the guide's tree; around
-them, the book's own pages in its language (epub_pages: cover, title page, tag index,
-colophon, nav), the vault's images as files (epub_media), the theme's epub.css, and
-the package document, all streamed into a reproducible zip (epub_package).
+them, the book's own pages in its language (pages.py: cover, title page, tag index,
+colophon, nav), the vault's images as files (media.py), the theme's epub.css, and
+the package document, all streamed into a reproducible zip (package.py).
 """
 
 from __future__ import annotations
@@ -21,17 +21,17 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from lxml import html
 
-from ..atomic import write_with
-from ..config import Config
-from ..model import Link, Model, Note
-from ..report import Report
-from .body import BodyPolicy, Video, anchor_id
-from .epub_chapters import Chapter, Chapters
-from .epub_media import EXTENSIONS, FROM_CHAPTER, IMAGE_TYPES, MediaFile, VaultImages
-from .epub_package import XHTML_TYPE, BookWriter, Package
-from .epub_pages import (COVER_FILE, NAV_FILE, TITLE_FILE, colophon_page, cover_page,
+from ...atomic import write_with
+from ...config import Config
+from ...model import Link, Model, Note
+from ...report import Report
+from ..body import BodyPolicy, Video, anchor_id
+from .chapters import Chapter, Chapters
+from .media import EXTENSIONS, FROM_CHAPTER, IMAGE_TYPES, MediaFile, VaultImages
+from .package import XHTML_TYPE, BookWriter, Package
+from .pages import (COVER_FILE, NAV_FILE, TITLE_FILE, colophon_page, cover_page,
                          nav_document, tag_index_page, title_page)
-from .guide import Guide, build_guide, find_theme, format_date, vault_file
+from ..guide import Guide, build_guide, find_theme, format_date, vault_file
 
 __all__ = ["render", "VaultImages"]
 

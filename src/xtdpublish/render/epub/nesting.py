@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from ..htmlfragment import remove_keeping_tail, text_before
+from ...htmlfragment import remove_keeping_tail, text_before
 
 # An element that needs one of these parents; elsewhere it is a plain div.
 PARENTS = {

@@ -16,9 +16,9 @@ from urllib.parse import quote
 import nh3
 from lxml import html
 
-from ..htmlfragment import parse_fragment
-from ..model import Link, Model, Note
-from .body import BodyPolicy, Video, render_body
+from ...htmlfragment import parse_fragment
+from ...model import Link, Model, Note
+from ..body import BodyPolicy, Video, render_body
 
 URL_SCHEMES = {"http", "https", "mailto"}
 # Partner sites inject this HTML into their own pages: links leave the page without
@@ -106,5 +106,5 @@ def _video_link(element, video: Video):
 
 def _base(model: Model) -> str:
     if not model.site.base_url:
-        raise ValueError("feed items need site.base_url (checked by feeditems.require_base_url)")
+        raise ValueError("feed items need site.base_url (checked by items.require_base_url)")
     return model.site.base_url.rstrip("/")

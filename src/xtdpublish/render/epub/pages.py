@@ -1,16 +1,16 @@
 """The book's own pages, around the chapters: cover, title page, tag index, colophon, navigation.
 
 Each is built as an lxml tree in the XHTML namespace and written as XML, in the book's
-language (``words``: the labels of render/epub.py's WORDS).
+language (``words``: the labels of book.py's WORDS).
 """
 
 from __future__ import annotations
 
-from ..report import Report
-from .epub_chapters import Chapter, Chapters, checked
-from .epub_nesting import fix_nesting
-from .epub_xhtml import clean_body, element, page, serialize, to_xhtml
-from .guide import Guide
+from ...report import Report
+from .chapters import Chapter, Chapters, checked
+from .nesting import fix_nesting
+from .xhtml import clean_body, element, page, serialize, to_xhtml
+from ..guide import Guide
 
 COVER_FILE = "text/cover.xhtml"
 TITLE_FILE = "text/title_page.xhtml"
