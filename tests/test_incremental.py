@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from xtdpublish import build as build_module
+from xtdpublish import rendering
 from xtdpublish import fingerprint
 from xtdpublish.build import build
 from xtdpublish.config import load_config
@@ -184,11 +184,11 @@ def test_an_unchanged_output_keeps_its_diagnostics(make_vault, tmp_path):
 def test_a_format_that_failed_is_tried_again(make_vault, tmp_path, monkeypatch):
     vault = make_vault(FILES)
     out = tmp_path / "out"
-    real = build_module._render_one
-    monkeypatch.setattr(build_module, "_render_one", lambda name, *a: (
-        real(name, *a) if name != "rss" else ([], [build_module._crash("rss", OSError("x"))], None)))
+    real = rendering.render_one
+    monkeypatch.setattr(rendering, "render_one", lambda name, *a: (
+        real(name, *a) if name != "rss" else rendering.Rendered([], [rendering.crash("rss", OSError("x"))])))
     build(vault, load_config(vault), out, CHEAP)
-    monkeypatch.setattr(build_module, "_render_one", real)
+    monkeypatch.setattr(rendering, "render_one", real)
     assert set(CHEAP) - set(build(vault, load_config(vault), out, CHEAP).unchanged) == {"rss"}
 
 

@@ -2,17 +2,30 @@
 
 - ``model.py`` imports nothing from the package;
 - nothing under ``render/`` imports ``xtdpublish.vault``;
-- nothing outside ``vault/`` opens note files (lists ``*.md`` files or walks a folder by hand).
+- nothing outside ``vault/`` opens note files (lists ``*.md`` files or walks a folder by hand);
+- no module imports, even lazily inside a function, one of a higher layer (``LAYERS``);
+- no import circles.
 """
 
 from __future__ import annotations
 
 import ast
+from fnmatch import fnmatch
 from pathlib import Path
 
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "xtdpublish"
 
+# Bottom to top: a module imports from its own layer or lower ones. Every module is in one.
+LAYERS = [
+    ("the model", ["model"]),
+    ("what every part uses", ["xtdpublish", "report", "atomic", "htmlfragment", "gctuning",
+                              "config", "progress", "health"]),
+    ("readers and renderers", ["vault", "vault.*", "render", "render.*"]),
+    ("the pipeline's parts", ["outputs", "fingerprint", "stale", "rendering", "outcome"]),
+    ("the pipeline", ["build"]),
+    ("the commands", ["watch", "init", "cli", "__main__"]),
+]
 
 
 def modules(under: Path = PACKAGE) -> list[Path]:
@@ -90,3 +103,96 @@ def test_the_checks_see_what_they_look_for(tmp_path):
     names = imported(sample, ["xtdpublish", "render"])
     assert names == ["os", "xtdpublish.vault.links", "xtdpublish.vault.links.LinkIndex",
                      "xtdpublish", "xtdpublish.model"]
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts) or "xtdpublish"
+
+
+def import_graph(paths: list[Path] | None = None) -> dict[str, set[str]]:
+    """Module → the package's modules it imports (``from .x import name`` counts as ``x``)."""
+    paths = modules() if paths is None else paths
+    names = {module_name(p) for p in paths}
+    graph = {}
+    for path in paths:
+        package = ["xtdpublish", *path.relative_to(PACKAGE).parent.parts]
+        found = set()
+        for name in imported(path, package):
+            short = name.removeprefix("xtdpublish.") if name != "xtdpublish" else name
+            if short in names:
+                found.add(short)
+        found.discard(module_name(path))
+        graph[module_name(path)] = found
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other, round or not (Tarjan, without recursion)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found = []
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    found.append(sorted(group))
+    return found
+
+
+def layer_of(name: str) -> int | None:
+    for number, (_, patterns) in enumerate(LAYERS):
+        if any(fnmatch(name, pattern) for pattern in patterns):
+            return number
+    return None
+
+
+def test_no_import_circles():
+    assert cycles(import_graph()) == []
+
+
+def test_every_module_has_a_layer_and_imports_nothing_above_it():
+    graph = import_graph()
+    assert [name for name in graph if layer_of(name) is None] == []
+    upward = {
+        name: sorted(n for n in imports if layer_of(n) > layer_of(name))
+        for name, imports in graph.items()
+    }
+    assert {name: found for name, found in upward.items() if found} == {}
+
+
+def test_the_cycle_check_finds_a_circle(tmp_path):
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+    assert layer_of("render.pdf.book") == layer_of("vault.reader") > layer_of("model")

@@ -7,10 +7,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from conftest import REPO
 from xtdpublish.build import build
 from xtdpublish.config import load_config
 
-SCHEMA = json.loads((Path(__file__).parents[1] / "schema" / "model.schema.json").read_text())
+SCHEMA = json.loads((REPO / "schema" / "model.schema.json").read_text())
 
 
 def model_json(vault: Path, out: Path) -> dict:

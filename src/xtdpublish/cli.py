@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from .config import Config, ConfigError, load_config
-from .outputs import parse_formats
+from .outputs import installed, parse_formats
 from .progress import NORMAL, QUIET, VERBOSE, Progress
 
 
@@ -47,6 +47,8 @@ def _main(argv: list[str] | None) -> int:
         print(f"xtdpublish: error: {error}", file=sys.stderr)
         return 2
     if hasattr(args, "format"):  # build and watch
+        for problem in installed()[1]:  # a format another package adds and we cannot take
+            print(f"xtdpublish: warning: {problem}", file=sys.stderr)
         try:
             args.formats = parse_formats(args.format)
         except ValueError as error:
@@ -105,30 +107,14 @@ def _verbosity(args) -> int:
 
 
 def _build(args, vault: Path, config: Config) -> int:
+    from .build import run_build
+
     progress = Progress(_verbosity(args))
     try:
         result = run_build(vault, config, Path(args.out), args.formats, progress, force=args.force)
     finally:
         progress.close()
     return result.exit_code(args.strict)
-
-
-def run_build(vault: Path, config: Config, out: Path, formats: list[str], progress: Progress,
-              force: bool = False):
-    """One build, told as it goes, then every problem and the summary (shared with watch)."""
-    from .build import build
-    from .model import Severity
-
-    result = build(vault, config, out, formats, force=force, steps=progress)
-    progress.diagnostics(result.report.sorted())
-    for error in result.config_errors:
-        progress.error(error)
-    report_page = out / "report.html"
-    progress.summary(out, result.written, [report_page] if report_page.exists() else [],
-                     errors=result.report.count(Severity.ERROR) + len(result.config_errors),
-                     warnings=result.report.count(Severity.WARNING),
-                     notes=len(result.model.notes))
-    return result
 
 
 def _check(args, vault: Path, config: Config) -> int:

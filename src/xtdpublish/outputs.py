@@ -4,16 +4,23 @@ A renderer is ``render(model, config, out_dir, report) -> list[Path]``. It is im
 only when its format is asked for (WeasyPrint alone takes ~0.4 s to import).
 
 An output may name an ``inputs(model, config)`` function beside its renderer: what it reads
-of the model, as JSON-able data. build.py hashes that (with the config, the tool's version
+of the model, as JSON-able data. stale.py hashes that (with the config, the tool's version
 and, for the laid-out formats, the theme) to decide whether the output is made again; an
 output without one is made again whenever anything in the model changed. It must cover all
 the output shows and reports, and cost little next to rendering.
+
+Other installed packages add formats through the entry-point group ``xtdpublish.outputs``:
+each entry is named after its format and points at an ``Output`` (see docs/ARCHITECTURE.md).
+The built-in formats stay built-in: an entry that takes one of their names is refused.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import import_module
+from functools import cache
+from importlib import import_module, metadata
+
+ENTRY_POINTS = "xtdpublish.outputs"
 
 
 @dataclass(frozen=True)
@@ -49,15 +56,43 @@ OUTPUTS: dict[str, Output] = {
 }
 
 
+def output(name: str) -> Output:
+    """The format ``name``, built in or installed."""
+    return OUTPUTS[name] if name in OUTPUTS else installed()[0][name]
+
+
+@cache
+def installed() -> tuple[dict[str, Output], tuple[str, ...]]:
+    """The formats other packages add (entry points ``xtdpublish.outputs``), and what was
+    wrong with those that could not be taken, one line each."""
+    found: dict[str, Output] = {}
+    problems: list[str] = []
+    for entry in sorted(metadata.entry_points(group=ENTRY_POINTS), key=lambda e: e.name):
+        where = f"format {entry.name!r} ({entry.value}, entry point {ENTRY_POINTS})"
+        if entry.name in OUTPUTS or entry.name == "all":
+            problems.append(f"{where}: {entry.name!r} is a built-in format; not taken")
+            continue
+        try:
+            candidate = entry.load()
+        except Exception as error:  # another package's bug: say so, build the rest
+            problems.append(f"{where} could not be loaded: {error!r}")
+            continue
+        if not isinstance(candidate, Output) or candidate.name != entry.name:
+            problems.append(f"{where} is not an Output named {entry.name!r}; not taken")
+            continue
+        found[entry.name] = candidate
+    return found, tuple(problems)
+
+
 def available() -> list[str]:
-    """The formats whose renderer exists in this installation."""
+    """The formats whose renderer exists in this installation, built-in ones first."""
     from importlib.util import find_spec
 
     names = []
-    for output in OUTPUTS.values():
-        module = output.renderer.partition(":")[0]
+    for out in [*OUTPUTS.values(), *installed()[0].values()]:
+        module = out.renderer.partition(":")[0]
         if find_spec(module, __package__) is not None:
-            names.append(output.name)
+            names.append(out.name)
     return names
 
 
@@ -67,8 +102,9 @@ def parse_formats(text: str) -> list[str]:
     for name in (part.strip() for part in text.split(",")):
         if name == "all":
             names.extend(available())
-        elif name in OUTPUTS:
+        elif name in OUTPUTS or name in installed()[0]:
             names.append(name)
         else:
-            raise ValueError(f"unknown format {name!r} (known: all, {', '.join(OUTPUTS)})")
+            known = ", ".join([*OUTPUTS, *installed()[0]])
+            raise ValueError(f"unknown format {name!r} (known: all, {known})")
     return list(dict.fromkeys(names))

@@ -69,7 +69,7 @@ def watch(vault: Path, config_file: Path | None, out: Path, formats: list[str],
 
 def _build_once(vault: Path, config_file: Path | None, out: Path, formats: list[str],
                 verbosity: int) -> None:
-    from .cli import run_build
+    from .build import run_build
 
     progress = Progress(verbosity)
     try:

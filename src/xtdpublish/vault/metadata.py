@@ -9,26 +9,14 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..report import Report
-
-if TYPE_CHECKING:
-    from .source import NoteSource
+from .note_source import NavEntry, NoteSource
 
 TAG_SEPARATORS = re.compile(r"[\s,;]+")
 TRUE_WORDS = {"true", "yes", "on", "1", "oui", "vrai"}
 FALSE_WORDS = {"false", "no", "off", "0", "non", "faux"}
-
-
-@dataclass(frozen=True)
-class NavEntry:
-    key: str
-    parent: str | None
-    title: str | None
-    order: float | None
-    line: int
 
 
 # -- tags ---------------------------------------------------------------------

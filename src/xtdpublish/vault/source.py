@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from ..config import Config
 from ..report import Report
 from .dates import note_dates
@@ -12,7 +9,6 @@ from .files import SourceFile
 from .frontmatter import split_frontmatter
 from .git import GitDates
 from .metadata import (
-    NavEntry,
     looks_like_site_name,
     read_aliases,
     read_nav,
@@ -20,26 +16,9 @@ from .metadata import (
     read_title,
     unpublished_reason,
 )
+from .note_source import NavEntry, NoteSource
 
 __all__ = ["NavEntry", "NoteSource", "read_note"]
-
-
-@dataclass(frozen=True)
-class NoteSource:
-    path: str
-    meta: dict  # the frontmatter, JSON-safe
-    body: str  # the text after the frontmatter, as written
-    body_line: int  # file line where the body starts
-    title: str | None  # frontmatter title, unless it is the site's name
-    aliases: tuple[str, ...]
-    tags: tuple[str, ...]
-    published: datetime  # timezone-aware
-    updated: datetime
-    date_source: str  # "frontmatter", "git" or "mtime"
-    first_path: str  # where git first saw the note (renames followed), else path
-    uid: str | None  # frontmatter id / uid
-    nav: NavEntry | None
-    unpublished: str | None  # why the note is kept out ("draft: true"), or None
 
 
 def read_note(file: SourceFile, config: Config, git: GitDates | None, report: Report) -> NoteSource:

@@ -6,7 +6,7 @@ and does not. HTML's parser repairs some of this; ``fix_nesting`` repairs the re
 the smallest change that keeps the text: a stray item becomes a ``div``, a paragraph
 or a span holding blocks becomes a ``div``, what a list holds is an item, a table's parts
 come in order, a link in a link gives way to its text, ``details`` read as plain blocks.
-tests/test_epub_random_html.py runs random nestings through EPUBCheck.
+tests/epub/test_epub_random_html.py runs random nestings through EPUBCheck.
 """
 
 from __future__ import annotations

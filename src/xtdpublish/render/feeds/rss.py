@@ -1,6 +1,6 @@
 """build/rss.xml (RSS 2.0) and build/atom.xml (Atom 1.0), written with feedgen.
 
-feedgen's traps, each pinned by a test in tests/test_feeds.py:
+feedgen's traps, each pinned by a test in tests/feeds/test_feeds.py:
 - ``add_entry`` prepends by default: entries are added with ``order="append"``;
 - the feed's and every entry's ``updated`` default to now: both are always set, from the items;
 - the RSS channel ``<link>`` is the last feed link added: ``rel="self"`` first, the site last;

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import pytest
-from conftest import SAMPLE_CONFIG, SAMPLE_VAULT
+from conftest import CONTENT, REPO, SAMPLE_CONFIG, SAMPLE_VAULT
 from epubcheck import problems, run_epubcheck
 from lxml import etree
 
 from xtdpublish.config import Config, load_config
 from xtdpublish.model import Model
-from xtdpublish.render.epub.book.book import render
+from xtdpublish.render.epub.book import render
 from xtdpublish.report import Report
 from xtdpublish.vault.reader import read_vault
 
@@ -81,7 +81,7 @@ def sample_book(tmp_path_factory) -> Built:
 
 @pytest.fixture(scope="module")
 def seed_book(tmp_path_factory) -> Built:
-    return build(Path(__file__).resolve().parents[1] / "content", tmp_path_factory.mktemp("seed"))
+    return build(CONTENT, tmp_path_factory.mktemp("seed"))
 
 
 # --- EPUBCheck ---------------------------------------------------------------------------
@@ -273,7 +273,7 @@ def test_cover_is_declared_and_first_in_the_spine(sample_book):
 
 
 def test_theme_css_is_the_books_stylesheet(sample_book):
-    css = (Path(__file__).resolve().parents[1] / "themes/default/epub.css").read_bytes()
+    css = (REPO / "themes/default/epub.css").read_bytes()
     assert sample_book.entries["EPUB/styles/stylesheet1.css"] == css
 
 
@@ -321,7 +321,7 @@ def test_a_bad_language_tag_is_mended_or_replaced(make_vault, tmp_path):
 
 
 def test_cover_image_from_the_config(make_vault, tmp_path):
-    png = (Path(__file__).resolve().parents[1] / "content").glob("*.png")
+    png = (CONTENT).glob("*.png")
     image = next(iter(png), None)
     data = image.read_bytes() if image else _tiny_png()
     vault = make_vault({
@@ -456,7 +456,7 @@ def test_raw_html_is_cleaned_and_reported(hostile_book):
 def test_vault_images_never_read_outside_the_vault(tmp_path):
     """The EPUB's own guard, below the reader's: a path or symlink that leaves the vault gives nothing."""
     from xtdpublish.model import Asset, NavNode, Site
-    from xtdpublish.render.epub.book.book import VaultImages
+    from xtdpublish.render.epub.book import VaultImages
 
     vault = tmp_path / "vault"
     vault.mkdir()
@@ -677,7 +677,7 @@ def test_a_book_with_images_is_byte_identical_when_built_again(tmp_path, make_va
 
 
 def test_every_language_has_every_label():
-    from xtdpublish.render.epub.book.book import WORDS
+    from xtdpublish.render.epub.book import WORDS
 
     assert all(set(words) == set(WORDS["en"]) for words in WORDS.values())
 

@@ -242,7 +242,7 @@ def test_seed_builds_are_reproducible(tmp_path):
 
     code = ("import sys; from pathlib import Path; from xtdpublish.config import load_config;"
             "from xtdpublish.report import Report; from xtdpublish.vault.reader import read_vault;"
-            "from xtdpublish.render.pdf.book.book import render; v = Path(sys.argv[1]); c = load_config(v);"
+            "from xtdpublish.render.pdf.book import render; v = Path(sys.argv[1]); c = load_config(v);"
             "r = Report(); render(read_vault(v, c, r), c, Path(sys.argv[2]), r)")
     for seed in ("1", "2"):
         env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "PYTHONHASHSEED": seed}
