@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 from fnmatch import fnmatch
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 
@@ -129,46 +130,13 @@ def import_graph(paths: list[Path] | None = None) -> dict[str, set[str]]:
     return graph
 
 
-def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """The groups of modules that import each other, round or not (Tarjan, without recursion)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found = []
-    for start in sorted(graph):
-        if start in index:
-            continue
-        work = [(start, iter(sorted(graph[start])))]
-        index[start] = low[start] = len(index)
-        stack.append(start)
-        on_stack.add(start)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index:
-                    index[child] = low[child] = len(index)
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(sorted(graph.get(child, ())))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                group = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    group.append(member)
-                    if member == node:
-                        break
-                if len(group) > 1:
-                    found.append(sorted(group))
-    return found
+def cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import circle (``[a, b, a]``), or ``[]`` when there is none."""
+    try:
+        TopologicalSorter(graph).prepare()
+    except CycleError as error:
+        return error.args[1]
+    return []
 
 
 def layer_of(name: str) -> int | None:
@@ -179,7 +147,7 @@ def layer_of(name: str) -> int | None:
 
 
 def test_no_import_circles():
-    assert cycles(import_graph()) == []
+    assert cycle(import_graph()) == []
 
 
 def test_every_module_has_a_layer_and_imports_nothing_above_it():
@@ -193,6 +161,7 @@ def test_every_module_has_a_layer_and_imports_nothing_above_it():
 
 
 def test_the_cycle_check_finds_a_circle(tmp_path):
-    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
-    assert cycles({"a": {"b"}, "b": set()}) == []
+    found = cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}})
+    assert found[0] == found[-1] and sorted(found[:-1]) == ["a", "b", "c"]
+    assert cycle({"a": {"b"}, "b": set()}) == []
     assert layer_of("render.pdf.book") == layer_of("vault.reader") > layer_of("model")
