@@ -12,6 +12,7 @@ import pytest
 from lxml import html
 from pypdf import PdfReader
 
+from pdfcheck import check_every_number, fragments, internal_links, plain, text_in_rect
 from xtdpublish.config import load_config
 from xtdpublish.report import Report
 from xtdpublish.render.pdf import book as pdf_renderer
@@ -35,12 +36,6 @@ def build_pdf(vault: Path, out: Path):
     model = read_vault(vault, config, report)
     paths = pdf_renderer.render(model, config, out, report)
     return model, report, PdfReader(paths[0]), paths[0]
-
-
-def plain(text: str) -> str:
-    """Text as compared: NFC, every kind of space made one space."""
-    text = unicodedata.normalize("NFC", text).replace("\u00ad", "")
-    return " ".join(re.sub(r"[\s\u00a0\u202f]+", " ", text).split())
 
 
 def squeeze(text: str) -> str:
@@ -84,47 +79,12 @@ def nav_titles(model, node, depth=0):
     return out
 
 
-def internal_links(reader: PdfReader):
-    """(page index, rect, destination page index) of every link to a named destination."""
-    destinations = {name: reader.get_destination_page_number(dest)
-                    for name, dest in reader.named_destinations.items()}
-    links = []
-    for index, page in enumerate(reader.pages):
-        for annotation in page.get("/Annots", []) or []:
-            annotation = annotation.get_object()
-            if annotation.get("/Subtype") != "/Link" or "/Dest" not in annotation:
-                continue
-            name = str(annotation["/Dest"])
-            assert name in destinations, f"page {index + 1}: link to a missing destination {name}"
-            links.append((index, [float(v) for v in annotation["/Rect"]], destinations[name]))
-    return links
-
-
 def uri_links(reader: PdfReader):
     for page in reader.pages:
         for annotation in page.get("/Annots", []) or []:
             action = annotation.get_object().get("/A")
             if action is not None and action.get("/S") == "/URI":
                 yield str(action["/URI"])
-
-
-def fragments(page) -> list[tuple[float, float, str]]:
-    """The page's text pieces with the position where each starts."""
-    found = []
-
-    def visit(text, cm, tm, font, size):
-        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        found.append((x, y, text))
-
-    page.extract_text(visitor_text=visit)
-    return found
-
-
-def text_in_rect(pieces, rect) -> str:
-    x1, y1, x2, y2 = rect
-    low, high = min(y1, y2) - 1, max(y1, y2) + 1
-    return "".join(t for x, y, t in pieces if x1 - 1 <= x <= x2 + 1 and low <= y <= high)
 
 
 def check_page_references(reader: PdfReader) -> int:
@@ -297,6 +257,8 @@ def test_sample_links_and_page_numbers(sample_pdf):
     assert check_toc_numbers(reader) >= 40
     tagged = sum(len(note.tags) for note in sample_pdf[0].notes)
     assert check_tag_index(reader) == tagged  # each (tag, note) pair once, numbered right
+    numbers = check_every_number(reader)
+    assert not numbers.wrong and numbers.index == tagged, numbers.wrong
     assert all(u.startswith(("http://", "https://", "mailto:", "tel:")) for u in uri_links(reader))
     assert b"file:" not in path.read_bytes()
 

@@ -9,6 +9,7 @@ vault, the theme and ``data:`` URIs, and what it logs becomes diagnostics.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,13 +27,17 @@ from ...model import Link, Model, Note
 from ...report import Report
 from ..body import BodyPolicy, Video, anchor_id
 from ..guide import Guide, Section, build_guide, find_theme, format_date, typeset, vault_file
-from .fetcher import ConfinedFetcher, weasyprint_log
-from .paper import Prepared, prepare, report_log
+from .fetcher import ConfinedFetcher, folder_url
+from .log import report_log, weasyprint_log
+from .numbering import lay_out_numbered
+from .paper import Prepared, prepare
 
 TEMPLATE = "guide.html.j2"
 STYLESHEET = "guide.css"
 OUTPUT = "guide.pdf"
 DEFAULT_THEME = find_theme(Path("."), Config())
+# The page numbers of links as the themes of xtdpublish 0.2 printed them.
+TARGET_COUNTER = re.compile(r"target-counter\(\s*attr\(\s*href(?:\s+url)?\s*\)\s*,\s*page\s*\)")
 VIDEO_HOSTS = {"youtube.com", "youtu.be", "vimeo.com", "dailymotion.com", "peertube.tv"}
 
 
@@ -40,7 +45,7 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
     theme = find_theme(model.root, config)
     if not theme.is_dir():
         raise ConfigError(f"guide.theme: no such folder {theme}")
-    fetcher = ConfinedFetcher([model.root, theme, DEFAULT_THEME])
+    fetcher = _fetcher(model, theme, report)
     env = _environment(theme, model.site.language or "en")
     guide = build_guide(model, paper_policy(model, env))
     for section in guide.walk():
@@ -67,7 +72,7 @@ def paper_policy(model: Model, env: jinja2.Environment) -> BodyPolicy:
         return "#" + anchor_id(link.target, link.anchor) if model.get(link.target) else None
 
     def asset_src(link: Link) -> str | None:
-        return (model.root / link.asset).resolve().as_uri() if link.asset else None
+        return folder_url("vault", link.asset) if link.asset else None
 
     def frame(element, watch: Video):
         # A PNG, one pixel a module, drawn without smoothing: much cheaper to paint than SVG paths.
@@ -106,7 +111,7 @@ def compose(guide: Guide, model: Model, env: jinja2.Environment, theme: Path) ->
         build_date=build_date(model),
         logo=logo,
         source=model.site.base_url or model.root.name,
-        stylesheet=_themed(theme, STYLESHEET).as_uri(),
+        stylesheet=_stylesheet_url(theme),
         format_date=lambda moment: format_date(moment, guide.language),
         part_number=lambda section: parts.get(section.anchor, ""),
         backlinks=lambda note: [sections[i] for i in note.backlinks if i in sections and i != note.id],
@@ -115,11 +120,18 @@ def compose(guide: Guide, model: Model, env: jinja2.Environment, theme: Path) ->
 
 
 def _weasyprint(prepared: Prepared, model: Model, fetcher, report: Report) -> bytes:
+    base_url = folder_url("vault")
+
+    def render(document: str):
+        # presentational hints: an image's width/height attributes
+        return HTML(string=document, base_url=base_url, url_fetcher=fetcher).render(presentational_hints=True)
+
     with weasyprint_log() as records, fewer_collections(freeze=True):
-        document = HTML(
-            string=prepared.html, base_url=model.root.resolve().as_uri() + "/", url_fetcher=fetcher
-        ).render(presentational_hints=True)  # an image's width/height attributes
-        pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
+        laid_out = lay_out_numbered(prepared.html, render, report)
+        pdf = laid_out.document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
+    report.info("guide", None, "pdf.layout",
+                f"{laid_out.pages} pages, {laid_out.layouts} page layouts in {laid_out.passes} "
+                f"pass{'es' * (laid_out.passes != 1)}; page numbers {laid_out.how}")
     report_log(records, prepared, report)
     return pdf
 
@@ -151,12 +163,27 @@ def _logo(model: Model) -> str | None:
     if not model.site.logo:
         return None
     path = vault_file(model.root, model.site.logo)
-    return path.as_uri() if path is not None else None
+    return folder_url("vault", path.relative_to(model.root.resolve()).as_posix()) if path else None
 
 
-def _themed(theme: Path, name: str) -> Path:
-    """A theme's file, else the default theme's: a theme may change only what it needs."""
-    return theme / name if (theme / name).is_file() else DEFAULT_THEME / name
+def _stylesheet_url(theme: Path) -> str:
+    """The theme's stylesheet, else the default theme's: a theme may change only what it needs."""
+    return folder_url("theme" if (theme / STYLESHEET).is_file() else "default-theme", STYLESHEET)
+
+
+def _fetcher(model: Model, theme: Path, report: Report) -> ConfinedFetcher:
+    """Reads the vault and the themes; a theme's ``target-counter()`` page numbers are
+    served as ``attr(data-page)``, which are right and cost no second pass (numbering.py)."""
+    folders = {"vault": model.root, "theme": theme, "default-theme": DEFAULT_THEME}
+    fetcher = ConfinedFetcher(list(folders.values()), folders)
+    url = _stylesheet_url(theme)
+    css = fetcher.local_path(url).read_text(encoding="utf-8", errors="replace")
+    if TARGET_COUNTER.search(css):
+        fetcher.replaced[url] = TARGET_COUNTER.sub("attr(data-page)", css).encode()
+        report.info("guide", None, "pdf.theme",
+                    f"the theme's {STYLESHEET} prints page numbers with target-counter(): "
+                    "printed from attr(data-page) instead (README, Theming)")
+    return fetcher
 
 
 def _environment(theme: Path, language: str) -> jinja2.Environment:

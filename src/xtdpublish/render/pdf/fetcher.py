@@ -1,18 +1,18 @@
-"""What WeasyPrint may read, and what it complained about.
+"""What WeasyPrint may read.
 
 ``ConfinedFetcher`` lets WeasyPrint read ``data:`` URIs and files inside a few folders
 (the vault and the theme), nothing else: no network, no ``..`` or symlink out.
-``weasyprint_log`` collects the log records WeasyPrint writes instead of raising.
+
+The guide names those folders by fixed URLs (``file://vault/…``, ``file://theme/…``) that the
+fetcher maps to where they are: WeasyPrint names an image after its URL, so with the folders'
+real paths the same vault in two places would give two different PDFs.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import mimetypes
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 from urllib.request import url2pathname
 
 from weasyprint import URLFetcher
@@ -23,10 +23,22 @@ class RefusedResource(ValueError):
     """A resource outside the allowed folders, or not a file/data URL."""
 
 
+def folder_url(name: str, path: str = "") -> str:
+    """The fixed URL of ``path`` (a POSIX path relative to the folder ``name``)."""
+    return f"file://{name}/" + quote(path.lstrip("/"))
+
+
 class ConfinedFetcher(URLFetcher):
-    def __init__(self, allowed: list[Path]) -> None:
+    """Reads files of the ``allowed`` folders, by their path or by ``folders``' fixed URLs
+    (name → folder); ``replaced`` gives the bytes served instead of some URLs' files."""
+
+    def __init__(self, allowed: list[Path], folders: dict[str, Path] | None = None,
+                 replaced: dict[str, bytes] | None = None) -> None:
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=1)
         self.allowed = [folder.resolve() for folder in allowed]
+        self.folders = {name: folder.resolve() for name, folder in (folders or {}).items()}
+        self.allowed += self.folders.values()
+        self.replaced = dict(replaced or {})
 
     def fetch(self, url: str, headers=None):
         scheme = url.partition(":")[0].lower()
@@ -40,36 +52,18 @@ class ConfinedFetcher(URLFetcher):
         if not path.is_file():
             raise FileNotFoundError(f"no such file ({url})")
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": media_type})
+        body = self.replaced[url] if url in self.replaced else path.read_bytes()
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": media_type})
 
     def local_path(self, url: str) -> Path | None:
         """The real file ``url`` names, when it is inside an allowed folder."""
         parts = urlsplit(url)
-        if parts.netloc not in ("", "localhost"):
+        if parts.netloc in self.folders:
+            path = (self.folders[parts.netloc] / unquote(parts.path).lstrip("/")).resolve()
+        elif parts.netloc in ("", "localhost"):
+            path = Path(url2pathname(parts.path)).resolve()
+        else:
             return None
-        path = Path(url2pathname(parts.path)).resolve()
         if not any(path.is_relative_to(folder) for folder in self.allowed):
             return None
         return path
-
-
-@contextlib.contextmanager
-def weasyprint_log() -> Iterator[list[logging.LogRecord]]:
-    """Collect WeasyPrint's warnings and errors during the block."""
-    records: list[logging.LogRecord] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    logger = logging.getLogger("weasyprint")
-    handler = Collect(level=logging.WARNING)
-    previous_level = logger.level
-    logger.addHandler(handler)
-    if logger.getEffectiveLevel() > logging.WARNING or logger.level == logging.NOTSET:
-        logger.setLevel(logging.WARNING)
-    try:
-        yield records
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous_level)

@@ -1,4 +1,4 @@
-"""The book's HTML made fit for paper, and WeasyPrint's complaints mapped back to notes.
+"""The book's HTML made fit for paper.
 
 On paper a link must be readable without a mouse: internal links keep their target
 (the CSS prints « (p. N) »), external ones get their URL in a footnote, anything else
@@ -8,14 +8,13 @@ source of a ``<picture>`` or ``srcset``; remote images are not fetched.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from lxml import html
 from ...model import Model
-from ...report import Report
+from .fetcher import folder_url
 
 EXTERNAL = ("http://", "https://", "mailto:", "tel:")
 PRINTABLE_IMAGES = ("image/png", "image/jpeg", "image/svg+xml", "image/gif", "image/webp", "")
@@ -58,47 +57,13 @@ def prepare(document: str, model: Model) -> Prepared:
     return prepared
 
 
-def report_log(records: list[logging.LogRecord], prepared: Prepared, report: Report) -> None:
-    """Turn WeasyPrint's log (and what ``prepare`` noticed) into diagnostics, once each."""
-    seen = set()
-    for path, line, code, message in prepared.diagnostics:
-        if (path, code, message) not in seen:
-            seen.add((path, code, message))
-            report.warning(path, line, code, message)
-    for record in records:
-        message = record.getMessage().strip()
-        if "no required alt" in message:
-            continue  # already reported by prepare, as pdf.alt, with advice
-        path, line = _source_of(message, prepared.sources)
-        resource = "load" in message.lower() or "url" in message.lower()
-        code = "pdf.resource" if resource else "pdf.layout"
-        text = (f"a resource of this note was not printed: {message}" if resource and path != "guide"
-                else f"WeasyPrint: {message}")
-        if (path, code, text) in seen:
-            continue
-        seen.add((path, code, text))
-        report.warning(path, line, code, text)
-
-
-def _source_of(message: str, sources: dict[str, tuple[str, int | None]]) -> tuple[str, int | None]:
-    for url, where in sources.items():
-        if url in message or _as_uri(url) in message or unquote(url) in message:
-            return where
-    return "guide", None
-
-
-def _as_uri(url: str) -> str:
-    """The URL as WeasyPrint writes it in its messages (its iri_to_uri)."""
-    return quote(url.encode(), safe=b"/:?#[]@!$&'()*+,;=~%")
-
-
 def _asset_lines(model: Model) -> dict[tuple[str, str], int]:
     """The URL each asset link becomes, and the note line that wrote it."""
     lines = {}
     for note in model.notes:
         for link in note.links:
             if link.asset:
-                url = (model.root / link.asset).resolve().as_uri()
+                url = folder_url("vault", link.asset)
                 lines.setdefault((note.path, url), link.line)
     return lines
 
