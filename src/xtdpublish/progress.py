@@ -10,8 +10,10 @@ colour off. Progress goes to stderr, the summary to stdout.
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import re
+import struct
 import sys
 import threading
 import time
@@ -38,6 +40,31 @@ _DRAWING = threading.Lock()
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(before=_DRAWING.acquire, after_in_parent=_DRAWING.release,
                         after_in_child=_DRAWING.release)
+
+
+class LayoutCounter:
+    """Pages the PDF renderer has laid out and its passes, in memory shared with the
+    forked worker that may run it (rendering.py), so the progress line can count them."""
+
+    def __init__(self) -> None:
+        self._memory = mmap.mmap(-1, 8)  # anonymous and shared: a forked child writes here
+
+    def start(self) -> None:
+        self._memory[:8] = struct.pack("=II", 0, 0)
+
+    def page(self, laid_out: int) -> None:
+        self._memory[:4] = struct.pack("=I", laid_out)
+
+    def new_pass(self, number: int) -> None:
+        self._memory[4:8] = struct.pack("=I", number)
+
+    def read(self) -> tuple[int, int]:
+        """(pages laid out, passes)."""
+        return struct.unpack("=II", self._memory[:8])
+
+
+LAYOUTS = LayoutCounter()
+PLAIN_EVERY = 15.0  # seconds between two lines of a long layout in a pipe or CI
 
 
 class Steps:
@@ -82,6 +109,7 @@ class Progress(Steps):
         self._ticker: threading.Thread | None = None
         self._stop = threading.Event()
         self.notes = 0
+        self._pdf_layouts = ""
 
     # -- the pipeline's calls ----------------------------------------------------------
 
@@ -94,11 +122,23 @@ class Progress(Steps):
         self._done("read", f"read {self.notes} notes{skipped}")
 
     def rendering(self, name: str) -> None:
+        if name == "pdf":
+            LAYOUTS.start()
         self._start(name, STEP_LABELS.get(name, f"writing {name}"))
+        if name == "pdf" and not self.live and self.verbosity > QUIET:
+            self._ensure_ticker()
 
     def rendered(self, name: str, paths: list[Path]) -> None:
-        what = "; ".join(f"{p.name}: {describe(p)}" for p in paths)
+        what = "; ".join(f"{p.name}: {describe(p)}{self._layouts(p)}" for p in paths)
         self._done(name, f"wrote {what}" if what else f"{name}: nothing written")
+
+    def _layouts(self, path: Path) -> str:
+        """What laying out the PDF took: ", 216 page layouts in 2 passes"."""
+        laid_out, passes = LAYOUTS.read()
+        if path.suffix != ".pdf" or not laid_out:
+            return ""
+        self._pdf_layouts = f", {_plural(laid_out, 'page layout')} in {passes} pass{'es' * (passes != 1)}"
+        return self._pdf_layouts
 
     def unchanged(self, name: str, paths: list[Path]) -> None:
         if self.verbosity > QUIET:
@@ -136,9 +176,13 @@ class Progress(Steps):
     def _draw_active(self) -> None:
         now = time.monotonic()
         spinner = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"[int(now * 10) % 10]
-        parts = [f"{self._labels[k]}… {now - t:.1f} s" for k, t in self._active.items()]
+        parts = [f"{self._labels[k]}…{self._laid_out(k)} {now - t:.1f} s" for k, t in self._active.items()]
         self.err.write(f"\r\x1b[2K{self._paint(spinner, 'cyan')} {', '.join(parts)}")
         self.err.flush()
+
+    def _laid_out(self, key: str) -> str:
+        laid_out, passes = LAYOUTS.read() if key == "pdf" else (0, 0)
+        return f" {laid_out} pages laid out" + (f" (pass {passes})" if passes > 1 else "") if laid_out else ""
 
     def _ensure_ticker(self) -> None:
         if self._ticker is None:
@@ -146,10 +190,15 @@ class Progress(Steps):
             self._ticker.start()
 
     def _tick(self) -> None:
+        last = time.monotonic()
         while not self._stop.wait(0.1):
             with self._lock:
-                if self._active:
+                if self.live and self._active:
                     self._draw_active()
+                elif "pdf" in self._active and time.monotonic() - last >= PLAIN_EVERY:
+                    last = time.monotonic()
+                    if self._laid_out("pdf"):  # a long layout in a pipe is never silent
+                        self._write(self.err, f"{self._labels['pdf']}…{self._laid_out('pdf')}")
 
     def close(self) -> None:
         self._stop.set()
@@ -203,7 +252,8 @@ class Progress(Steps):
             self._write(self.out, f"Outputs in {out_dir}/:")
             width = max(len(p.name) for p in files)
             for path in files:
-                self._write(self.out, f"  {path.name.ljust(width)}  {describe(path)}")
+                layouts = self._pdf_layouts if path.suffix == ".pdf" else ""
+                self._write(self.out, f"  {path.name.ljust(width)}  {describe(path)}{layouts}")
         notes = self.notes if notes is None else notes
         seconds = time.monotonic() - self.started
         outputs = sum(len(paths) for paths in written.values())
