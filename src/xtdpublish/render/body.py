@@ -59,10 +59,24 @@ def render_body(model: Model, note: Note, policy: BodyPolicy) -> str:
     return serialize_fragment(root)
 
 
+def is_video_page(url: str | None) -> bool:
+    """Whether an image's URL is a video's page, as in Obsidian's ``![](https://youtu.be/…)``,
+    which Obsidian shows as the video itself."""
+    parsed = urlparse((url or "").strip())
+    host = parsed.netloc.lower().removeprefix("www.").removeprefix("m.")
+    if parsed.scheme not in ("http", "https"):
+        return False
+    if host == "youtube.com":
+        return parsed.path == "/watch" and "v" in parse_qs(parsed.query) or parsed.path.startswith("/shorts/")
+    return (host == "youtu.be" and len(parsed.path) > 1) or (
+        host == "vimeo.com" and parsed.path.strip("/").isdigit())
+
+
 def video_of(element: html.HtmlElement) -> Video:
-    """The watchable URL and title of an iframe (YouTube embeds become watch links)."""
+    """The watchable URL and title of an iframe (YouTube embeds become watch links), or of
+    an image that shows a video's page."""
     src = element.get("src") or element.get("data") or ""
-    title = (element.get("title") or "").strip()
+    title = (element.get("title") or element.get("alt") or "").strip()
     url = src
     parsed = urlparse(src)
     host = parsed.netloc.lower().removeprefix("www.")
@@ -99,7 +113,8 @@ def _rewrite(model: Model, note: Note, root, policy: BodyPolicy, embedding: tupl
         if element.get("class", "").startswith("xtd-embed"):
             _expand_embed(model, note, element, policy, embedding)
             continue
-        if element.tag in {"iframe", "object", "embed"}:
+        if element.tag in {"iframe", "object", "embed"} or (
+                element.tag == "img" and is_video_page(element.get("src"))):
             _replace_frame(element, policy)
             continue
         if element.get("id") and prefix:
