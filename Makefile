@@ -30,7 +30,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 fuzz: $(STAMP)
-	XTD_FUZZ_EXAMPLES=5000 $(BIN)/python -m pytest tests -k "property or fuzz" -p no:cacheprovider
+	XTD_FUZZ_EXAMPLES=5000 XTD_BIG_BOOK=1 $(BIN)/python -m pytest tests -k "property or fuzz or big_book" -p no:cacheprovider
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
