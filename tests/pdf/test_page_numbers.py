@@ -135,7 +135,7 @@ def test_a_theme_with_target_counter_still_prints_right_numbers_in_one_layout(tm
     old = css.replace("attr(data-page-pad) \"\\00a0(p.\\202f\" attr(data-page-number) \")\"",
                       "\"\\00a0(p.\\202f\" target-counter(attr(href url), page) \")\"")
     old = old.replace("attr(data-page)", "target-counter(attr(href), page)")
-    assert old.count("target-counter") == 3
+    assert old.count("target-counter(") >= 3  # contents, « (p. N) », tag index (and a comment)
     (theme / "guide.css").write_text(old, encoding="utf-8")
     (theme / "fonts").symlink_to(pdf_renderer.DEFAULT_THEME / "fonts")
     use_theme(vault)
