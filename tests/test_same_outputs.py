@@ -48,7 +48,18 @@ def versions() -> dict[str, str]:
 
 
 def built_digests(vault: Path, config: str | None, place: Path) -> dict[str, str]:
-    """Every file a build of ``vault`` writes, by its sha256, built from ``place``."""
+    """Every file a build of ``vault`` writes, by its sha256, built from ``place``.
+
+    ``place`` is one folder for every checkout on the machine: a lock beside it keeps two
+    test runs from building into it at once (one would delete or add the other's files)."""
+    import fcntl
+
+    with open(place.with_name(place.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _built_digests(vault, config, place)
+
+
+def _built_digests(vault: Path, config: str | None, place: Path) -> dict[str, str]:
     shutil.rmtree(place, ignore_errors=True)
     shutil.copytree(vault, place / "vault", symlinks=True)
     if config is not None:
