@@ -16,20 +16,27 @@ from urllib.parse import quote
 import nh3
 from lxml import html
 
-from ...htmlfragment import parse_fragment
+from ...htmlfragment import parse_fragment, serialize_fragment
 from ...model import Link, Model, Note
+from ...report import Report
 from ..body import BodyPolicy, Video, render_body
+from ..math import MATH_CLASS, MATHML_ATTRIBUTES, mathml_html, replace_formulas
 
 URL_SCHEMES = {"http", "https", "mailto"}
 # Partner sites inject this HTML into their own pages: links leave the page without
 # giving it a handle on the opener. Referrers are kept so the museum sees its readers.
 LINK_REL = "noopener"
 # Where an iframe stands as a block, its replacement link gets a paragraph of its own.
+# Formulas are MathML (with their TeX as ``alttext``), which browsers show: what the
+# cleaner keeps of it is what render/math.py lets MathML hold.
+TAGS = nh3.ALLOWED_TAGS | set(MATHML_ATTRIBUTES)
+ATTRIBUTES = {**nh3.ALLOWED_ATTRIBUTES, **MATHML_ATTRIBUTES}
 BLOCK_CONTAINERS = {"div", "section", "article", "aside", "blockquote", "figure", "li", "td", "th", "details"}
 
 
-def item_html(model: Model, note: Note) -> str:
-    """The note's body for a feed: absolute URLs only, sanitized for embedding."""
+def item_html(model: Model, note: Note, report: Report | None = None) -> str:
+    """The note's body for a feed: absolute URLs only, formulas as MathML, sanitized for
+    embedding. A formula that cannot be typeset is its source, and ``report`` is told."""
     base_url = _base(model)
     page = model.note_url(note) or base_url + "/"
     policy = BodyPolicy(
@@ -39,11 +46,18 @@ def item_html(model: Model, note: Note) -> str:
         transclude=False,  # an embedded note is a link to its page, not a copy of it
     )
     cleaner = nh3.Cleaner(
+        tags=TAGS,
+        attributes=ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         url_relative=("rewrite_with_base", page),
         link_rel=LINK_REL,
     )
-    return cleaner.clean(render_body(model, note, policy)).strip()
+    body = render_body(model, note, policy)
+    if MATH_CLASS in body:
+        root = parse_fragment(body)
+        replace_formulas(root, note, lambda f: mathml_html(f.tex, f.display), report or Report())
+        body = serialize_fragment(root)
+    return cleaner.clean(body).strip()
 
 
 def asset_url(base_url: str, vault_path: str) -> str:
