@@ -19,15 +19,17 @@ from xml.etree import ElementTree
 import ziamath
 from lxml import html
 
+from ...htmlfragment import parse_fragment, serialize_fragment
 from ...report import Report
 from ..guide import Guide, Section
 from ..math import MATH_CLASS, Formula, MathError, mathml, replace_formulas
-from ...htmlfragment import parse_fragment, serialize_fragment
+from . import ziamath_speed
 
 SIZE = 12.0  # ziamath draws at this size in points; the image is then sized in em
 VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
 ziamath.config.svg2 = False  # plain paths: nothing for a reader of the SVG to resolve
 ziamath.config.precision = 2
+ziamath_speed.apply()
 
 
 def draw_formulas(guide: Guide, report: Report) -> Guide:
