@@ -50,12 +50,16 @@ MATHML_ATTRIBUTES: dict[str, set[str]] = {
 for _attributes in MATHML_ATTRIBUTES.values():
     _attributes |= _COMMON
 COMMAND = re.compile(r"\\[A-Za-z]+")
+FENCES = {"p": "()", "b": "[]", "B": ("\\{", "\\}"), "v": "||", "V": ("\\|", "\\|")}
 # What MathJax (Obsidian's typesetter) reads and latex2mathml 3.8 does not, said its way.
 REWRITES = [
     (re.compile(r"\\(begin|end)\{aligned(?:at)?\}(?:\{\d+\})?"), r"\\\1{split}"),
     (re.compile(r"\\(begin|end)\{(?:alignat\*?|eqnarray\*?)\}(?:\{\d+\})?"), r"\\\1{align*}"),
     (re.compile(r"\\(begin|end)\{[dr]cases\}"), r"\\\1{cases}"),
     (re.compile(r"\\mathrm\{"), r"\\mathrm {"),  # else \mathrm{d} is an italic d
+    # A matrix's delimiters as \left…\right, so that readers stretch both to its height.
+    (re.compile(r"\\begin\{([pbBvV])matrix\}"), lambda m: rf"\left{FENCES[m.group(1)][0]}\begin{{matrix}}"),
+    (re.compile(r"\\end\{([pbBvV])matrix\}"), lambda m: rf"\end{{matrix}}\right{FENCES[m.group(1)][1]}"),
     (re.compile(r"\\label\{[^{}]*\}|\\nonumber\b|\\notag\b|\\nolimits\b"), ""),
 ]
 

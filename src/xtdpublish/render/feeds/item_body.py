@@ -10,27 +10,25 @@ and any URL scheme other than http, https and mailto.
 
 from __future__ import annotations
 
+import re
+import uuid
 from html import unescape
 from urllib.parse import quote
 
 import nh3
-from lxml import html
+from lxml import etree, html
 
 from ...htmlfragment import parse_fragment, serialize_fragment
 from ...model import Link, Model, Note
 from ...report import Report
 from ..body import BodyPolicy, Video, render_body
-from ..math import MATH_CLASS, MATHML_ATTRIBUTES, mathml_html, replace_formulas
+from ..math import MATH_CLASS, mathml_html, replace_formulas
 
 URL_SCHEMES = {"http", "https", "mailto"}
 # Partner sites inject this HTML into their own pages: links leave the page without
 # giving it a handle on the opener. Referrers are kept so the museum sees its readers.
 LINK_REL = "noopener"
 # Where an iframe stands as a block, its replacement link gets a paragraph of its own.
-# Formulas are MathML (with their TeX as ``alttext``), which browsers show: what the
-# cleaner keeps of it is what render/math.py lets MathML hold.
-TAGS = nh3.ALLOWED_TAGS | set(MATHML_ATTRIBUTES)
-ATTRIBUTES = {**nh3.ALLOWED_ATTRIBUTES, **MATHML_ATTRIBUTES}
 BLOCK_CONTAINERS = {"div", "section", "article", "aside", "blockquote", "figure", "li", "td", "th", "details"}
 
 
@@ -46,18 +44,33 @@ def item_html(model: Model, note: Note, report: Report | None = None) -> str:
         transclude=False,  # an embedded note is a link to its page, not a copy of it
     )
     cleaner = nh3.Cleaner(
-        tags=TAGS,
-        attributes=ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         url_relative=("rewrite_with_base", page),
         link_rel=LINK_REL,
     )
     body = render_body(model, note, policy)
-    if MATH_CLASS in body:
-        root = parse_fragment(body)
-        replace_formulas(root, note, lambda f: mathml_html(f.tex, f.display), report or Report())
-        body = serialize_fragment(root)
-    return cleaner.clean(body).strip()
+    if MATH_CLASS not in body:
+        return cleaner.clean(body).strip()
+    return _with_formulas(body, note, cleaner, report or Report())
+
+
+def _with_formulas(body: str, note: Note, cleaner: nh3.Cleaner, report: Report) -> str:
+    """The body cleaned, then its formulas put in as MathML: the cleaner keeps no MathML
+    a note's own HTML may hold, while ours is made from the TeX and holds only text and
+    the attributes render/math.py keeps. Each formula waits as a marker no note can write."""
+    root = parse_fragment(body)
+    made: list[str] = []
+    marker = f"xtd-formula-{uuid.uuid4().hex}-"
+
+    def placeholder(formula):
+        made.append(etree.tostring(mathml_html(formula.tex, formula.display), encoding="unicode", method="html"))
+        holder = html.Element("span")
+        holder.text = f"{marker}{len(made) - 1}."  # the cleaner keeps the text alone
+        return holder
+
+    replace_formulas(root, note, placeholder, report)
+    cleaned = cleaner.clean(serialize_fragment(root)).strip()
+    return re.sub(f"<span>{re.escape(marker)}(\\d+)\\.</span>", lambda m: made[int(m.group(1))], cleaned)
 
 
 def asset_url(base_url: str, vault_path: str) -> str:
