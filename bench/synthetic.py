@@ -43,12 +43,36 @@ IMAGE_SIZES = [(640, 360), (300, 900), (1200, 400), (500, 500), (200, 120)]
 CALLOUTS = ["note", "tip", "warning", "info", "quote"]
 
 
+# A course's formulas (math=True): some recur in many notes ($f(x)$), most carry the note's
+# own numbers, so a vault of N notes holds about 3 N distinct formulas, as the course vault does.
+INLINE_MATH = [
+    r"f(x)", r"x^2", r"\alpha", r"M = \,^TM", r"e^{{2i\pi}} = 1", r"\frac{{{a}}}{{{b}}}",
+    r"x_{{{a}}} + y_{{{b}}}", r"\sqrt{{{a}}}", r"\mathbb{{R}}^{{{a}}}", r"\vec{{u}} \cdot \vec{{v}} = {a}",
+    r"\lim_{{n \to \infty}} u_n = {a}", r"P(A \mid B) = 0{{,}}{a}", r"\binom{{{a}}}{{{b}}}",
+]
+DISPLAY_MATH = [
+    r"\sum_{{i=1}}^{{{a}}} i = \frac{{{a}({a}+1)}}{{2}}",
+    r"\int_0^{{{a}}} x^2\,\mathrm{{d}}x = \frac{{{a}^3}}{{3}}",
+    r"\begin{{pmatrix}} {a} & {b} \\ 0 & 1 \end{{pmatrix}}",
+    r"f(x) = \begin{{cases}} x^{{{a}}} & \text{{si }} x \geq 0 \\ -x & \text{{sinon}} \end{{cases}}",
+    r"\begin{{aligned}} a &= {a} + b \\ &= {b} \end{{aligned}}",
+]
+
+
+def math_lines(rng: random.Random) -> list[str]:
+    def formula(pool: list[str]) -> str:
+        return rng.choice(pool).format(a=rng.randint(1, 99), b=rng.randint(2, 9))
+
+    inline = " et ".join(f"${formula(INLINE_MATH)}$" for _ in range(rng.randint(2, 4)))
+    return [f"{sentence(rng, 10)} On a {inline}, mais pas 5 $ ni $6.", "", "$$", formula(DISPLAY_MATH), "$$", ""]
+
+
 def sentence(rng: random.Random, words: int) -> str:
     text = " ".join(rng.choice(WORDS) for _ in range(words))
     return text[0].upper() + text[1:] + "."
 
 
-def make_vault(root: Path, notes: int, seed: int = 1) -> Path:
+def make_vault(root: Path, notes: int, seed: int = 1, math: bool = False) -> Path:
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
     (root / "xtdpublish.toml").write_text(CONFIG, encoding="utf-8")
@@ -75,6 +99,8 @@ def make_vault(root: Path, notes: int, seed: int = 1) -> Path:
             )
         if n % 13 == 0:
             lines.append("[[Une note qui n'existe pas]]")
+        if math:
+            lines += math_lines(rng)
         lines.append("## À retenir")
         lines += [f"- {sentence(rng, 8)}" for _ in range(3)]
         (folder / f"{title}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -178,5 +204,7 @@ def _picture(size: tuple[int, int], seed: int) -> bytes:
 if __name__ == "__main__":
     import sys
 
-    maker = make_book_vault if len(sys.argv) > 3 and sys.argv[3] == "book" else make_vault
-    maker(Path(sys.argv[1]), int(sys.argv[2]))
+    if "book" in sys.argv[3:]:
+        make_book_vault(Path(sys.argv[1]), int(sys.argv[2]))
+    else:
+        make_vault(Path(sys.argv[1]), int(sys.argv[2]), math="--math" in sys.argv[3:])

@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "xtdpublish"
 # Bottom to top: a module imports from its own layer or lower ones. Every module is in one.
 LAYERS = [
     ("the model", ["model"]),
-    ("what every part uses", ["xtdpublish", "report", "atomic", "htmlfragment", "gctuning",
+    ("what every part uses", ["xtdpublish", "report", "atomic", "htmlfragment", "gctuning", "mathsyntax",
                               "config", "progress", "health"]),
     ("readers and renderers", ["vault", "vault.*", "render", "render.*"]),
     ("the pipeline's parts", ["outputs", "fingerprint", "stale", "rendering", "outcome"]),

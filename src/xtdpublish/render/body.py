@@ -16,6 +16,7 @@ from lxml import etree, html
 
 from ..htmlfragment import parse_fragment, remove_keeping_tail, serialize_fragment
 from ..model import LINK_SCHEME, Link, LinkStatus, Model, Note
+from .math import MATH_CLASS
 
 LINK_URL = re.compile(re.escape(LINK_SCHEME) + r"(\d+)")
 MAX_EMBED_DEPTH = 4
@@ -199,6 +200,8 @@ def _expand_embed(model: Model, note: Note, element, policy: BodyPolicy, embeddi
     for child in inner.iter():
         if isinstance(child.tag, str) and "id" in child.attrib:
             del child.attrib["id"]
+        if isinstance(child.tag, str) and MATH_CLASS in (child.get("class") or "") and not child.get("data-path"):
+            child.set("data-path", target.path)  # a formula that fails is the embedded note's to fix
     _rewrite(model, target, inner, _without_ids(policy), embedding + (target.id,))
     element.tag = "div"
     element.attrib.clear()

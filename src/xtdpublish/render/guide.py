@@ -20,6 +20,7 @@ from ..config import Config
 from ..htmlfragment import parse_fragment, remove_keeping_tail, serialize_fragment
 from ..model import Model, NavNode, Note
 from .body import BodyPolicy, anchor_id, render_body
+from .math import MATH_CLASS, math_as_text
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 NO_TYPOGRAPHY = {"code", "pre", "kbd", "samp", "var", "script", "style", "svg", "math"}
@@ -166,7 +167,7 @@ class _Builder:
         return Section(title, kind or "folder", level, anchor or self._folder_anchor(), None, "", children)
 
     def _section(self, note: Note, kind: str, level: int, children) -> Section:
-        title = typeset(note.title, self.language)
+        title = typeset(math_as_text(note.title), self.language)
         try:
             body = shift_headings(render_body(self.model, note, self.policy), level, note.title)
             if self.language.split("-")[0] == "fr":
@@ -276,7 +277,8 @@ def typeset_html(fragment: str, language: str) -> str:
 
 
 def _typeset_tree(element, language: str) -> None:
-    if isinstance(element.tag, str) and element.tag not in NO_TYPOGRAPHY:
+    if isinstance(element.tag, str) and element.tag not in NO_TYPOGRAPHY and \
+            MATH_CLASS not in (element.get("class") or ""):  # TeX is no French text
         element.text = typeset(element.text, language) if element.text else element.text
         for child in element:
             _typeset_tree(child, language)

@@ -16,7 +16,7 @@ from .. import __version__
 from ..atomic import write_atomic
 from ..model import Diagnostic, Heading, Severity
 
-FORMAT = f"xtdpublish/parse-cache@2 {__version__}"  # @2: refs lost to make_safe dropped
+FORMAT = f"xtdpublish/parse-cache@3 {__version__}"  # @2: refs lost to make_safe dropped; @3: math
 
 
 class ParseCache:

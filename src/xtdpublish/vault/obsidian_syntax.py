@@ -19,7 +19,10 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from markdown_it.common.utils import escapeHtml
 from mdit_py_plugins.footnote import footnote_plugin
+
+from ..mathsyntax import use_math
 
 IMAGE_EXTENSIONS = frozenset(
     "png jpg jpeg gif svg webp avif bmp tif tiff ico".split()
@@ -53,7 +56,25 @@ def parser(breaks: bool) -> MarkdownIt:
     md.inline.ruler.after("xtd_spaced_link", "xtd_refused_link", _refused_link)
     md.inline.ruler.before("emphasis", "xtd_highlight", _highlight)
     md.inline.add_terminator_char("=")
+    use_math(md)
+    md.add_render_rule("math_inline", _math_markup("span", "inline"))
+    md.add_render_rule("math_inline_double", _math_markup("span", "block"))  # inside a paragraph
+    md.add_render_rule("math_block", _math_markup("div", "block"))
     return md
+
+
+def _math_markup(tag: str, display: str):
+    """The model's math element: the TeX as text, ``data-line`` its line in the file (refs.py)."""
+
+    def render(self, tokens: list[Token], idx: int, options, env) -> str:
+        token = tokens[idx]
+        line = (token.meta or {}).get("xtd_line")
+        where = f' data-line="{line}"' if line else ""
+        tail = "\n" if tag == "div" else ""
+        content = token.content.strip()
+        return f'<{tag} class="xtd-math" data-display="{display}"{where}>{escapeHtml(content)}</{tag}>{tail}'
+
+    return render
 
 
 def _allow_file_urls(url: str) -> bool:

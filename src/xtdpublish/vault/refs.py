@@ -37,6 +37,7 @@ class RawRef:
     width: int | None = None  # ![[image.png|300]]
 
 
+MATH_INLINE = {"math_inline", "math_inline_double"}
 HTML_TAG = re.compile(r"<[A-Za-z][^<>]*>")
 HTML_URL_ATTR = re.compile(
     r"(?<![\w-])(src|srcset|href)(\s*=\s*)(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+)", re.I
@@ -96,6 +97,8 @@ class RefWalk:
                     self._heading(tokens[i - 1], token, base)
             elif token.type == "html_block":
                 token.content = self._html(token.content, base or 0)
+            elif token.type == "math_block":
+                token.meta = {**(token.meta or {}), "xtd_line": self._line(base or 0)}
 
     @staticmethod
     def _nearest_line(tokens: list[Token], i: int) -> int:
@@ -110,6 +113,9 @@ class RefWalk:
 
     def _inline(self, children: list[Token], base: int) -> None:
         for k, child in enumerate(children):
+            if child.type in MATH_INLINE:
+                child.meta = {**(child.meta or {}), "xtd_line": self._line(base, child)}
+                continue
             ref = (child.meta or {}).get("xtd_ref")
             if ref is not None:
                 self._wiki(child, ref, base)
@@ -254,11 +260,14 @@ def _closing_inline(children: list[Token], k: int) -> int:
 
 
 def plain_text(children: list[Token]) -> str:
-    """The plain text of inline tokens: markup, images and raw HTML left out."""
+    """The plain text of inline tokens: markup, images and raw HTML left out; math as its
+    TeX between its dollars, as written (``$M = \\,^TM$``: no markdown escape applied)."""
     parts = []
     for child in children:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
+        elif child.type in MATH_INLINE:
+            parts.append(f"{child.markup}{child.content}{child.markup}")
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif child.type == "image":

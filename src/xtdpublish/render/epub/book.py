@@ -160,7 +160,8 @@ def write_book(book: BookWriter, guide: Guide, date: str, chapters: Chapters, co
     colophon_file = chapters.next_file()
     chapters.add_file(colophon_file, "colophon")
     for chapter, data in chapters.pages(page_css):
-        book.add(chapter.file, data, XHTML_TYPE, in_spine=True)
+        book.add(chapter.file, data, XHTML_TYPE, in_spine=True,
+                 properties="mathml" if chapter.file in chapters.with_math else "")
     if tag_file:
         index = tag_index_page(guide, chapters, tag_file, words, page_css)
         book.add(tag_file, index, XHTML_TYPE, in_spine=True)

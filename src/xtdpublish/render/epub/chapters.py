@@ -18,6 +18,7 @@ from lxml import etree
 
 from ...htmlfragment import remove_keeping_tail, text_before
 from ...report import Report
+from ..math import mathml_element, replace_formulas
 from .nesting import fix_nesting
 from .xhtml import XHTML, clean_body, element, page, serialize, to_xhtml
 from ..guide import Guide, Section
@@ -58,6 +59,7 @@ class Chapters:
         self._bodies: list[bytes | None] = []  # cleaned, as XHTML: parsed back exactly
         self._where: dict[str, str] = {}  # id → the file holding it (the first, if several do)
         self.image_srcs: set[str] = set()  # the images the cleaned chapters show
+        self.with_math: set[str] = set()  # the files that hold MathML (content.opf says so)
         self.toc = tuple(self._plan(section) for section in guide.sections)
         for index, (chapter, section) in enumerate(self._sections):
             self._bodies[index] = self._clean(chapter, section, report, alt_for)
@@ -104,6 +106,8 @@ class Chapters:
                          f"this note could not be rendered and is empty in the EPUB: {section.error}")
         body = clean_body(section.body, section.note, report, alt_for=alt_for)
         fix_nesting(body)
+        if replace_formulas(body, section.note, lambda f: mathml_element(f.tex, f.display), report):
+            self.with_math.add(chapter.file)
         self.image_srcs.update(image.get("src") for image in body.iter("img"))
         seen = {chapter.anchor}
         self._where.setdefault(chapter.anchor, chapter.file)

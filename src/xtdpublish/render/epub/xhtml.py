@@ -19,6 +19,7 @@ from ...htmlfragment import parse_fragment, remove_keeping_tail
 from ...model import Note
 from ...report import Report
 from ..body import anchor_id
+from ..math import MATH_CLASS
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
@@ -75,9 +76,11 @@ def clean_body(
 
 
 def to_xhtml(root) -> etree._Element:
-    """An HTML tree (as ``clean_body`` leaves it) moved into the XHTML namespace, XML-safe."""
+    """An HTML tree (as ``clean_body`` leaves it) moved into the XHTML namespace, XML-safe;
+    elements already in a namespace (MathML) keep theirs."""
     for element in root.iter():
-        element.tag = f"{{{XHTML}}}{element.tag}"
+        if not element.tag.startswith("{"):
+            element.tag = f"{{{XHTML}}}{element.tag}"
         if element.text and NOT_XML.search(element.text):
             element.text = NOT_XML.sub("", element.text)
         if element.tail and NOT_XML.search(element.tail):
@@ -135,6 +138,8 @@ def _clean_children(parent, context: _Context) -> None:
             remove_keeping_tail(child)
             continue
         tag = child.tag.lower()
+        if MATH_CLASS in (child.get("class") or "").split():
+            continue  # a formula: chapters.py makes it MathML
         if tag in SILENT:
             remove_keeping_tail(child)
             continue

@@ -10,15 +10,19 @@ and any URL scheme other than http, https and mailto.
 
 from __future__ import annotations
 
+import re
+import uuid
 from html import unescape
 from urllib.parse import quote
 
 import nh3
-from lxml import html
+from lxml import etree, html
 
-from ...htmlfragment import parse_fragment
+from ...htmlfragment import parse_fragment, serialize_fragment
 from ...model import Link, Model, Note
+from ...report import Report
 from ..body import BodyPolicy, Video, render_body
+from ..math import MATH_CLASS, mathml_html, replace_formulas
 
 URL_SCHEMES = {"http", "https", "mailto"}
 # Partner sites inject this HTML into their own pages: links leave the page without
@@ -28,8 +32,9 @@ LINK_REL = "noopener"
 BLOCK_CONTAINERS = {"div", "section", "article", "aside", "blockquote", "figure", "li", "td", "th", "details"}
 
 
-def item_html(model: Model, note: Note) -> str:
-    """The note's body for a feed: absolute URLs only, sanitized for embedding."""
+def item_html(model: Model, note: Note, report: Report | None = None) -> str:
+    """The note's body for a feed: absolute URLs only, formulas as MathML, sanitized for
+    embedding. A formula that cannot be typeset is its source, and ``report`` is told."""
     base_url = _base(model)
     page = model.note_url(note) or base_url + "/"
     policy = BodyPolicy(
@@ -43,7 +48,29 @@ def item_html(model: Model, note: Note) -> str:
         url_relative=("rewrite_with_base", page),
         link_rel=LINK_REL,
     )
-    return cleaner.clean(render_body(model, note, policy)).strip()
+    body = render_body(model, note, policy)
+    if MATH_CLASS not in body:
+        return cleaner.clean(body).strip()
+    return _with_formulas(body, note, cleaner, report or Report())
+
+
+def _with_formulas(body: str, note: Note, cleaner: nh3.Cleaner, report: Report) -> str:
+    """The body cleaned, then its formulas put in as MathML: the cleaner keeps no MathML
+    a note's own HTML may hold, while ours is made from the TeX and holds only text and
+    the attributes render/math.py keeps. Each formula waits as a marker no note can write."""
+    root = parse_fragment(body)
+    made: list[str] = []
+    marker = f"xtd-formula-{uuid.uuid4().hex}-"
+
+    def placeholder(formula):
+        made.append(etree.tostring(mathml_html(formula.tex, formula.display), encoding="unicode", method="html"))
+        holder = html.Element("span")
+        holder.text = f"{marker}{len(made) - 1}."  # the cleaner keeps the text alone
+        return holder
+
+    replace_formulas(root, note, placeholder, report)
+    cleaned = cleaner.clean(serialize_fragment(root)).strip()
+    return re.sub(f"<span>{re.escape(marker)}(\\d+)\\.</span>", lambda m: made[int(m.group(1))], cleaned)
 
 
 def asset_url(base_url: str, vault_path: str) -> str:

@@ -27,6 +27,7 @@ from ...atomic import write_atomic
 from ...config import Config, ConfigError
 from ...model import Model, Note
 from ...report import Report
+from ..math import math_as_text
 from .item_body import item_html, link_urls, plain_text, summary_of
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -294,10 +295,11 @@ class _ModelItems:
         return self.items[note.id]
 
     def _make(self, model: Model, note: Note) -> tuple[FeedItem, list[Warning]]:
-        content = xml_text(item_html(model, note))
+        told = Report()
+        content = xml_text(item_html(model, note, told))
         published = _aware(note.published)
         stem = note.path.rsplit("/", 1)[-1].removesuffix(".md")
-        title = plain_text(xml_text(note.title)) or xml_text(stem) or note.id
+        title = plain_text(xml_text(math_as_text(note.title))) or xml_text(stem) or note.id
         item = FeedItem(
             id=self.ids[note.id],
             url=xml_text(model.note_url(note) or self.base_url + "/"),
@@ -310,7 +312,7 @@ class _ModelItems:
                                                    for t in note.tags)))),
             path=note.path,
         )
-        warnings: list[Warning] = []
+        warnings: list[Warning] = [(d.path, d.line, d.code, d.message) for d in told.sorted()]
         if note.date_source == "mtime" and not note.uid:
             warnings.append((
                 note.path, 1, "feed.date",

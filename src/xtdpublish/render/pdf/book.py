@@ -28,6 +28,7 @@ from ...report import Report
 from ..body import BodyPolicy, Video, anchor_id
 from ..guide import Guide, Section, build_guide, find_theme, format_date, typeset, vault_file
 from .fetcher import ConfinedFetcher, folder_url
+from .formulas import draw_formulas
 from .log import report_log, weasyprint_log
 from .numbering import lay_out_numbered
 from .paper import Prepared, prepare
@@ -47,7 +48,7 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
         raise ConfigError(f"guide.theme: no such folder {theme}")
     fetcher = _fetcher(model, theme, report)
     env = _environment(theme, model.site.language or "en")
-    guide = build_guide(model, paper_policy(model, env))
+    guide = draw_formulas(build_guide(model, paper_policy(model, env)), report)
     for section in guide.walk():
         if section.error:
             report.error(section.note.path, section.note.body_line, "pdf.note",
