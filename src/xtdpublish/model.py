@@ -79,6 +79,15 @@ class Heading:
 
 
 @dataclass(frozen=True, slots=True)
+class Field:
+    """A Dataview field of a note: ``key:: value`` on a line, or ``[key:: value]`` in the text."""
+
+    key: str  # as written, markup around it dropped: "**Author**:: x" is "Author"
+    value: str  # the markdown as written, blanks folded
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class Asset:
     path: str  # vault-relative, "/" separators, NFC
     media_type: str
@@ -92,7 +101,7 @@ class Note:
     title: str
     title_source: str  # "title", "alias", "navigation", "heading", "filename"
     aliases: tuple[str, ...]
-    tags: tuple[str, ...]
+    tags: tuple[str, ...]  # the properties' then the text's (#tag), case variants merged
     published: datetime  # timezone-aware
     updated: datetime
     date_source: str  # "frontmatter", "git" or "mtime"
@@ -105,6 +114,7 @@ class Note:
     headings: tuple[Heading, ...] = ()
     links: tuple[Link, ...] = ()
     backlinks: tuple[str, ...] = ()  # ids of the notes that link here
+    fields: tuple[Field, ...] = ()  # Dataview fields, in the order of the text
 
     def __repr__(self) -> str:
         return f"Note(id={self.id!r}, path={self.path!r}, title={self.title!r})"

@@ -140,7 +140,7 @@ def test_guide_root_chooses_the_root_and_default_is_the_biggest_tree():
 
 def test_without_eleventy_navigation_folders_give_the_tree(read):
     model, report = read({
-        "xtdpublish.toml": '[site]\ntitle = "Vault"\n',
+        "xtdpublish.toml": '[site]\ntitle = "Vault"\n[vault]\ntitles = "eleventy"\n',
         "index.md": "# Home\n",
         "b.md": "# Beta\n",
         "a.md": "# Alpha\n",

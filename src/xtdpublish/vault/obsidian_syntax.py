@@ -21,6 +21,8 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .tags_fields import find_tags
+
 IMAGE_EXTENSIONS = frozenset(
     "png jpg jpeg gif svg webp avif bmp tif tiff ico".split()
 )
@@ -53,6 +55,7 @@ def parser(breaks: bool) -> MarkdownIt:
     md.inline.ruler.after("xtd_spaced_link", "xtd_refused_link", _refused_link)
     md.inline.ruler.before("emphasis", "xtd_highlight", _highlight)
     md.inline.add_terminator_char("=")
+    md.core.ruler.before("text_join", "xtd_tags", find_tags)  # see tags_fields.py for why here
     return md
 
 

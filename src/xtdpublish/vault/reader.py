@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from ..config import Config
-from ..model import Asset, Link, LinkStatus, Model, Note, Site
+from ..model import Asset, Field, Link, LinkStatus, Model, Note, Site
 from ..report import Report
 from .files import scan_vault
 from .git import git_history
@@ -28,7 +28,7 @@ from .cache import (
     headings_to_json,
 )
 from .markdown import ParsedBody, RawRef, parse_markdown, slugify
-from .metadata import choose_title
+from .metadata import choose_title, merge_tags
 from .nav import NavItem, build_nav
 from .parallel import map_shared
 from .source import NoteSource, read_note
@@ -56,9 +56,10 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
         else:
             sources.append(source)
     cache = cache or ParseCache(None)
-    bodies = _parse_all(sources, config.vault.breaks, cache, report)
+    bodies = _parse_all(sources, config.vault.breaks, config.site.language, cache, report)
     cache.save()
-    titles = {s.path: choose_title(s, bodies[s.path].first_h1) for s in sources}
+    titles = {s.path: choose_title(s, bodies[s.path].first_h1, config.vault.titles)
+              for s in sources}
     ids = note_ids([s.path for s in sources])
     other_ids = _other_ids([s.path for s in unpublished] + list(files.excluded), set(ids.values()))
 
@@ -107,12 +108,12 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
     )
 
 
-def _parse_all(sources: list[NoteSource], breaks: bool, cache: ParseCache,
+def _parse_all(sources: list[NoteSource], breaks: bool, language: str, cache: ParseCache,
                report: Report) -> dict[str, ParsedBody]:
     """path → parsed body: from the cache when this very text was parsed before, the others
     parsed on every core the work is worth (see parallel.py). Their diagnostics are reported
     in the order of the notes, however the work was shared."""
-    keys = {s.path: cache.key(s.path, s.body_line, breaks, s.body) for s in sources}
+    keys = {s.path: cache.key(s.path, s.body_line, breaks, language, s.body) for s in sources}
     parsed: dict[str, tuple[ParsedBody, list]] = {}
     misses = []
     for source in sources:
@@ -121,7 +122,8 @@ def _parse_all(sources: list[NoteSource], breaks: bool, cache: ParseCache,
             misses.append(source)
         else:
             parsed[source.path] = found
-    entries = map_shared(partial(_parse_to_json, breaks=breaks), misses, _body_size)
+    entries = map_shared(partial(_parse_to_json, breaks=breaks, language=language), misses,
+                         _body_size)
     for source, entry in zip(misses, entries):
         cache.put(keys[source.path], entry)
         parsed[source.path] = _body_from_json(entry)
@@ -139,10 +141,10 @@ def _read_note(file, config: Config, history: dict) -> tuple[NoteSource, list]:
     return read_note(file, config, history.get(file.path), local), local.diagnostics
 
 
-def _parse_to_json(source: NoteSource, breaks: bool) -> dict:
+def _parse_to_json(source: NoteSource, breaks: bool, language: str) -> dict:
     """One note parsed, as the parse cache keeps it: plain data, so a worker can send it."""
     local = Report()
-    body = parse_markdown(source.body, source.body_line, breaks, source.path, local)
+    body = parse_markdown(source.body, source.body_line, breaks, source.path, local, language)
     return _body_to_json(body, local.diagnostics)
 
 
@@ -168,6 +170,8 @@ def _body_to_json(body: ParsedBody, diagnostics) -> dict:
         "block_ids": body.block_ids,
         "first_h1": body.first_h1,
         "summary": body.summary,
+        "tags": body.tags,
+        "fields": [[f.key, f.value, f.line] for f in body.fields],
         "diagnostics": diagnostics_to_json(diagnostics),
     }
 
@@ -180,6 +184,8 @@ def _body_from_json(entry: dict):
         block_ids=[str(b) for b in entry["block_ids"]],
         first_h1=entry["first_h1"],
         summary=str(entry["summary"]),
+        tags=[str(tag) for tag in entry["tags"]],
+        fields=[Field(str(key), str(value), int(line)) for key, value, line in entry["fields"]],
     )
     return body, diagnostics_from_json(entry["diagnostics"])
 
@@ -261,11 +267,12 @@ def _note(source: NoteSource, note_id: str, title: tuple[str, str], body: Parsed
           links: tuple[Link, ...], back: tuple[str, ...], nav_parent: str | None) -> Note:
     return Note(
         id=note_id, path=source.path, title=title[0], title_source=title[1],
-        aliases=tuple(source.aliases), tags=tuple(source.tags),
+        aliases=tuple(source.aliases), tags=merge_tags(source.tags, body.tags),
         published=source.published, updated=source.updated, date_source=source.date_source,
         first_path=source.first_path or source.path, uid=source.uid,
         nav_parent=nav_parent, body_line=source.body_line, body_html=body.html,
         summary=body.summary, headings=tuple(body.headings), links=links, backlinks=back,
+        fields=tuple(body.fields),
     )
 
 
