@@ -65,7 +65,7 @@ class Link:
     fragment: str | None  # "Part" or "^block", as written
     embed: bool
     status: LinkStatus
-    target: str | None = None  # note id, for resolved/ambiguous/unpublished links
+    target: str | None = None  # note id, for resolved/ambiguous/unpublished links and drawings
     anchor: str | None = None  # the heading or block anchor inside the target
     asset: str | None = None  # vault path, for asset links
 

@@ -236,6 +236,16 @@ def test_empty_key_gives_no_navigation(block):
     assert [c for _, _, c in diags(report)] == ["nav.no-key"]
 
 
+def test_empty_key_with_a_parent_is_placed_under_the_parent():
+    """Eleventy's navigation plugin lists such a note under its parent (it only cannot have
+    children of its own): no warning, an entry with an empty key."""
+    source, report = note("---\neleventyNavigation:\n  key:\n  parent: Ressources\n"
+                          "  title: Le titre\n---\n")
+    assert source.nav == NavEntry(key="", parent="Ressources", title="Le titre", order=None,
+                                  line=3)
+    assert report.diagnostics == []
+
+
 def test_navigation_that_is_not_a_mapping():
     source, report = note("---\neleventyNavigation: accueil\n---\n")
     assert source.nav is None and diags(report) == [(2, "warning", "nav.invalid")]

@@ -55,7 +55,7 @@ def anchor_id(note_id: str, anchor: str | None = None) -> str:
 def render_body(model: Model, note: Note, policy: BodyPolicy) -> str:
     """The body of ``note`` as an HTML fragment for the output ``policy`` describes."""
     root = parse_fragment(note.body_html)
-    _rewrite(model, note, root, policy, embedding=(note.id,))
+    _rewrite(model, note, root, policy, embedding=((note.id, None),))
     return serialize_fragment(root)
 
 
@@ -172,7 +172,7 @@ def _expand_embed(model: Model, note: Note, element, policy: BodyPolicy, embeddi
     if (
         target is None
         or not policy.transclude
-        or target.id in embedding
+        or _shows_itself(note, element.get("data-link"), target, link.anchor, embedding)
         or len(embedding) > MAX_EMBED_DEPTH
     ):
         # Not expandable: keep the fallback link inside, rewritten like any link.
@@ -184,7 +184,7 @@ def _expand_embed(model: Model, note: Note, element, policy: BodyPolicy, embeddi
     for child in inner.iter():
         if isinstance(child.tag, str) and "id" in child.attrib:
             del child.attrib["id"]
-    _rewrite(model, target, inner, _without_ids(policy), embedding + (target.id,))
+    _rewrite(model, target, inner, _without_ids(policy), embedding + ((target.id, link.anchor),))
     element.tag = "div"
     element.attrib.clear()
     element.set("class", "embed")
@@ -194,6 +194,24 @@ def _expand_embed(model: Model, note: Note, element, policy: BodyPolicy, embeddi
     for child in list(inner):
         element.append(child)
     element.text = inner.text
+
+
+def _shows_itself(note: Note, number: str, target: Note, anchor: str | None,
+                  embedding: tuple[tuple[str, str | None], ...]) -> bool:
+    """Whether expanding this embed would show what is being shown already (an embed cycle).
+
+    ``embedding`` holds the (note, section) pairs being shown, outermost first. A section of
+    the note being shown, ``![[#Part]]``, is no cycle unless this very embed stands in it.
+    """
+    if (target.id, anchor) in embedding:
+        return True
+    if anchor is None:
+        return any(shown == target.id for shown, _ in embedding)
+    if (target.id, None) not in embedding:
+        return False
+    if target.id != note.id:
+        return True  # inside the whole target, by way of another note: never expanded
+    return f'data-link="{number}"' in _section(target, anchor)
 
 
 def _without_ids(policy: BodyPolicy) -> BodyPolicy:

@@ -194,16 +194,18 @@ def read_nav(meta: dict[str, Any], lines: dict[str, int], path: str, report: Rep
         return None
     key_line = lines.get("eleventyNavigation.key", line)
     key = _nav_text(value.get("key"), "key", path, key_line, report)
-    if not key:
+    parent = _nav_text(value.get("parent"), "parent", path,
+                       lines.get("eleventyNavigation.parent", line), report)
+    if not key and not parent:
         report.warning(path, key_line, "nav.no-key",
                        "eleventyNavigation has no key; the note is placed outside the navigation")
         return None
-    parent = _nav_text(value.get("parent"), "parent", path,
-                       lines.get("eleventyNavigation.parent", line), report)
+    # Without a key but with a parent, Eleventy's navigation plugin lists the note under its
+    # parent; it only cannot be a parent itself (key "").
     title = _nav_text(value.get("title"), "title", path,
                       lines.get("eleventyNavigation.title", line), report, quiet_numbers=True)
     order = _nav_order(value.get("order"), path, lines.get("eleventyNavigation.order", line), report)
-    return NavEntry(key=key, parent=parent or None, title=title or None, order=order,
+    return NavEntry(key=key or "", parent=parent or None, title=title or None, order=order,
                     line=key_line or 1)
 
 

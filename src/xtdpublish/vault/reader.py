@@ -11,6 +11,7 @@ from __future__ import annotations
 import mimetypes
 import posixpath
 import re
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -20,6 +21,12 @@ from ..report import Report
 from .files import scan_vault
 from .git import git_history
 from .links import LinkIndex, NoteTarget, backlinks, report_embed_cycles
+from .drawings import (
+    drawing_name,
+    embeds_as_images,
+    exported_images,
+    is_drawing_file,
+)
 from .cache import (
     ParseCache,
     diagnostics_from_json,
@@ -37,6 +44,7 @@ ID_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 # Reading a note's frontmatter costs ~0.09 ms, a fifth of parsing it: a worker reads its share
 # only from this many notes up (a fork and the results' way back cost ~30-60 ms).
 READ_SHARE = 1500
+DRAWING_REASON = "an Excalidraw drawing: shown as its exported image where a note embeds it"
 
 
 def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | None = None) -> Model:
@@ -46,6 +54,7 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
     history = git_history(root, report)
     sources: list[NoteSource] = []
     unpublished: list[NoteSource] = []
+    drawings: list[NoteSource] = []
     read = map_shared(partial(_read_note, config=config, history=history), files.notes,
                       lambda file: len(file.text), min_share=READ_SHARE)
     for source, diagnostics in read:
@@ -53,6 +62,9 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
         if source.unpublished:
             report.skip(source.path, source.unpublished)
             unpublished.append(source)
+        elif source.drawing:
+            report.skip(source.path, DRAWING_REASON)
+            drawings.append(source)
         else:
             sources.append(source)
     cache = cache or ParseCache(None)
@@ -61,7 +73,11 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
     titles = {s.path: choose_title(s, bodies[s.path].first_h1, config.vault.titles)
               for s in sources}
     ids = note_ids([s.path for s in sources])
-    other_ids = _other_ids([s.path for s in unpublished] + list(files.excluded), set(ids.values()))
+    drawing_files = [path for path in files.assets if is_drawing_file(path)]
+    drawing_paths = [s.path for s in drawings] + drawing_files
+    other_ids = _other_ids([s.path for s in unpublished] + list(files.excluded) + drawing_paths,
+                           set(ids.values()))
+    images = exported_images(drawing_paths, files.assets)
 
     targets = {
         s.path: NoteTarget(
@@ -78,6 +94,11 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
         NoteTarget(id=other_ids[p], path=p, title=_stem(p), published=False,
                    reason="excluded by vault.include/exclude")
         for p in sorted(files.excluded)
+    ] + [
+        NoteTarget(id=other_ids[path], path=path, title=drawing_name(path), drawing=True,
+                   image=images[path], aliases=aliases)
+        for path, aliases in [*((s.path, s.aliases) for s in drawings),
+                              *((p, ()) for p in drawing_files)]
     ]
     index = LinkIndex([*targets.values(), *hidden], files.assets, report)
     links: dict[str, tuple[Link, ...]] = {
@@ -85,8 +106,10 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
         for s in sources
     }
     paths = {ids[s.path]: s.path for s in sources}
+    _show_drawings(sources, ids, bodies, links, hidden, report)
     back = backlinks(links)
-    report_embed_cycles(links, paths, report)
+    report_embed_cycles(links, paths, report,
+                        {ids[s.path]: bodies[s.path].headings for s in sources})
 
     navigation = build_nav(
         [_nav_item(s, ids[s.path], titles[s.path][0], links[ids[s.path]]) for s in sources],
@@ -106,6 +129,35 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
         diagnostics=tuple(report.diagnostics),
         root=root,
     )
+
+
+def _show_drawings(sources: list[NoteSource], ids: dict[str, str], bodies: dict[str, ParsedBody],
+                   links: dict[str, tuple[Link, ...]], targets: list[NoteTarget],
+                   report: Report) -> None:
+    """Embeds of drawings become the drawings' images in the bodies; a drawing that has no
+    exported image is warned about once, however many notes embed it."""
+    drawings = {t.id: t for t in targets if t.drawing}
+    embedded_by: dict[str, int] = {}
+    for source in sources:
+        note_links = links[ids[source.path]]
+        shown = {}
+        for number, link in enumerate(note_links):
+            drawing = drawings.get(link.target) if link.embed else None
+            if drawing is not None:
+                shown[number] = (drawing_name(drawing.path), drawing.image is not None)
+                embedded_by[drawing.id] = embedded_by.get(drawing.id, 0) + 1
+        if shown:
+            body = bodies[source.path]
+            bodies[source.path] = replace(body, html=embeds_as_images(body.html, shown))
+    for drawing_id, count in sorted(embedded_by.items(), key=lambda i: drawings[i[0]].path):
+        drawing = drawings[drawing_id]
+        if drawing.image is None:
+            stem = drawing.path.removesuffix(".md")
+            report.warning(drawing.path, None, "drawing.no-image",
+                           f"the Excalidraw drawing {drawing_name(drawing.path)!r} has no "
+                           f"exported image ({stem}.svg or .png beside it): the {count} "
+                           f"embed(s) of it show a placeholder. Turn on the plugin's "
+                           f"auto-export (SVG or PNG)")
 
 
 def _parse_all(sources: list[NoteSource], breaks: bool, language: str, cache: ParseCache,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..config import Config
 from ..report import Report
 from .dates import note_dates
+from .drawings import is_drawing
 from .files import SourceFile
 from .frontmatter import split_frontmatter
 from .git import GitDates
@@ -52,6 +53,7 @@ def read_note(file: SourceFile, config: Config, git: GitDates | None, report: Re
         uid=_uid(meta, lines, path, report),
         nav=nav,
         unpublished=unpublished_reason(meta, lines, path, report),
+        drawing=is_drawing(path, meta),
     )
 
 
