@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .config import CONFIG_NAME, VaultConfig
 from .report import Report
+from .vault.drawings import is_drawing
 from .vault.files import scan_vault
 from .vault.frontmatter import split_frontmatter
 
@@ -112,7 +113,8 @@ def read_notes(vault: Path) -> list[NoteInfo]:
     notes = []
     for file in files.notes:
         front = split_frontmatter(file.text, file.path, quiet)
-        notes.append(NoteInfo(file.path, front.meta, front.body))
+        if not is_drawing(file.path, front.meta):  # a picture: its text is the plugin's data
+            notes.append(NoteInfo(file.path, front.meta, front.body))
     return notes
 
 

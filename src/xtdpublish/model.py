@@ -78,6 +78,19 @@ class Heading:
     line: int
 
 
+def sections_at(headings: tuple[Heading, ...] | list[Heading], line: int) -> list[str]:
+    """The anchors of the headings whose sections hold ``line`` (a section runs to the next
+    heading of its level or above), outermost first."""
+    open_: list[Heading] = []
+    for heading in headings:
+        if heading.line > line:
+            break
+        while open_ and open_[-1].level >= heading.level:
+            open_.pop()
+        open_.append(heading)
+    return [heading.anchor for heading in open_]
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     """A Dataview field of a note: ``key:: value`` on a line, or ``[key:: value]`` in the text."""

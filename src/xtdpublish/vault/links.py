@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..model import Heading, Link, LinkStatus
+from ..model import Heading, Link, LinkStatus, sections_at
 from ..report import Report
 from .markdown import RawRef, slugify
 from .refs import APP_PREFIX
@@ -335,8 +335,7 @@ def report_embed_cycles(
 
     Returns the cycles as lists of nodes (``id`` or ``id#anchor``), each from its smallest path.
     """
-    sections = {note: _section_spans(headings.get(note, ())) for note in links} if headings \
-        else {}
+    headings = headings or {}
     embeds = [
         (source, link) for source in sorted(links) for link in links[source]
         if link.embed and link.target and link.status in (LinkStatus.RESOLVED,
@@ -345,8 +344,7 @@ def report_embed_cycles(
     shown = {_node(link.target, link.anchor) for _, link in embeds}
     edges: dict[str, list[tuple[str, int]]] = {}
     for source, link in embeds:
-        under = [anchor for anchor, first, last in sections.get(source, ())
-                 if first <= link.line < last]
+        under = sections_at(headings.get(source, ()), link.line)
         for anchor in (None, *under):
             node = _node(source, anchor)
             if node in shown or anchor is None:
@@ -375,16 +373,6 @@ def report_embed_cycles(
 
 def _node(note: str, anchor: str | None) -> str:
     return f"{note}#{anchor}" if anchor else note
-
-
-def _section_spans(headings: Sequence[Heading]) -> list[tuple[str, int, float]]:
-    """(anchor, first line, line after the end) of each heading's section: to the next heading
-    of its level or above."""
-    spans = []
-    for i, heading in enumerate(headings):
-        end = next((h.line for h in headings[i + 1:] if h.level <= heading.level), math.inf)
-        spans.append((heading.anchor, heading.line, end))
-    return spans
 
 
 def _cycle_from(start: str, members: set[str], edges: dict) -> list[str]:

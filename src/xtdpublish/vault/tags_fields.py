@@ -80,8 +80,7 @@ FIELD_MARK = "::"
 WRAPPERS = {"[": "]", "(": ")"}
 # Dataview's full-line key: markup before it, then letters, digits, spaces, _ / - or emoji,
 # then the end of bold or italics (**Author**:: Name).
-FULL_LINE_KEY = re.compile(
-    r"[^\w]*?([\w\s/\-\u2600-\u27BF\U0001F000-\U0001FAFF]+?)[_*~`]*", re.S)
+FULL_LINE_KEY = re.compile(r"[^\w]*([\w\s/\-\u2600-\u27BF\U0001F000-\U0001FAFF]+)[*~`]*")
 CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 COMMENT = re.compile(r"%%.*?(?:%%|$)")
 MAX_LINE = 32768  # as Dataview: longer lines are never read for fields
@@ -107,8 +106,8 @@ def fields_of(tokens: list[Token], first_line: int) -> list[Field]:
 
 
 def _line_fields(line: str, number: int, in_cell: bool) -> list[Field]:
-    hidden = CODE_SPAN.sub(lambda m: "\0" * len(m.group()), line)  # code is never a field
-    wrapped = _wrapped_fields(line, hidden, number)
+    hidden = CODE_SPAN.sub(lambda m: "\0" * len(m.group()), line) if "`" in line else line
+    wrapped = _wrapped_fields(line, hidden, number) if "[" in hidden or "(" in hidden else []
     if wrapped or in_cell:
         return wrapped
     sep = hidden.find(FIELD_MARK)
