@@ -347,6 +347,14 @@ def test_selection_by_tag_newest_first_ties_by_title_and_limit():
     assert [n.title for n in select_notes(model.notes, ("#Guide",), 20)] == ["Page"]
 
 
+def test_a_tag_selects_the_notes_of_its_nested_tags_as_obsidian_does():
+    notes = (note("Lire", tags=("inbox/to-read",)), note("Traiter", tags=("Inbox/Processing/x",)),
+             note("Boîte", tags=("inbox",)), note("Autre", tags=("inboxes", "outbox/inbox")))
+    assert sorted(n.title for n in select_notes(notes, ("inbox",), 20)) == ["Boîte", "Lire", "Traiter"]
+    assert [n.title for n in select_notes(notes, ("inbox/processing",), 20)] == ["Traiter"]
+    assert [n.title for n in select_notes(notes, ("inbox/to-read/more",), 20)] == []
+
+
 def test_only_selected_notes_are_rendered(monkeypatch, tmp_path):
     rendered = []
     original = feeditems.item_html
