@@ -3,6 +3,8 @@ that share a name, section embeds of the same note, app:// images, Excalidraw dr
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from xtdpublish.config import load_config
@@ -233,3 +235,43 @@ def test_a_note_named_with_oe_has_a_whole_id_and_anchors(read):
     assert model.notes[0].id == "oeuvre"
     assert model.notes[0].headings[0].anchor == "coeur"
     assert model.notes[0].links[0].anchor == "coeur"
+
+
+# -- at scale ---------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_a_vault_of_1200_notes_with_every_construct(tmp_path):
+    """bench/synthetic.py's vault, each note given inline tags, fields, a section embed of
+    itself and a drawing: all read, no false cycle, one warning per drawing without image."""
+    import sys
+
+    from conftest import REPO
+    sys.path.insert(0, str(REPO / "bench"))
+    from synthetic import make_vault  # noqa: E402
+
+    vault = make_vault(tmp_path / "big", 1200)
+    (vault / "Drawings").mkdir()
+    for d in range(40):
+        (vault / "Drawings" / f"D{d}.excalidraw.md").write_text(DRAWING, encoding="utf-8")
+        if d % 2 == 0:
+            (vault / "Drawings" / f"D{d}.excalidraw.svg").write_text(SVG, encoding="utf-8")
+    notes = sorted((vault / "Notes").glob("*.md"))
+    # before the last section, "À retenir", after a blank line (some notes end in an iframe block)
+    for n, path in enumerate(notes):
+        text = path.read_text(encoding="utf-8").replace("\n## À retenir", (
+            f"\n\nstatut:: relu\nNote #lot/{n % 10} et #projet [note:: {n % 5}]\n\n"
+            f"Rappel : ![[#À retenir]]\n\n![[D{n % 40}.excalidraw]]\n\n## À retenir"))
+        path.write_text(text, encoding="utf-8")
+    report = Report()
+    model = read_vault(vault, load_config(vault), report)
+    by_path = {n.path: n for n in model.notes}
+    assert len(model.notes) == 1201 and len(model.skipped) == 40
+    for n, path in enumerate(notes):
+        note_ = by_path[path.relative_to(vault).as_posix()]
+        assert {f"lot/{n % 10}", "projet"} <= set(note_.tags)
+        assert [(f.key, f.value) for f in note_.fields] == [("statut", "relu"), ("note", str(n % 5))]
+    codes_ = Counter(d.code for d in report.diagnostics)
+    assert "embed.cycle" not in codes_
+    assert codes_["drawing.no-image"] == 20
+    images = {l.asset for n in model.notes for l in n.links if l.asset and "Drawings" in l.asset}
+    assert len(images) == 20

@@ -106,6 +106,8 @@ def fields_of(tokens: list[Token], first_line: int) -> list[Field]:
 
 
 def _line_fields(line: str, number: int, in_cell: bool) -> list[Field]:
+    # Fields are read on the line's source, as Dataview reads them: code spans are hidden here
+    # by hand. Math (issue 14b) should be hidden the same way once it is parsed ($a::b$).
     hidden = CODE_SPAN.sub(lambda m: "\0" * len(m.group()), line) if "`" in line else line
     wrapped = _wrapped_fields(line, hidden, number) if "[" in hidden or "(" in hidden else []
     if wrapped or in_cell:
