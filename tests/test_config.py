@@ -33,6 +33,7 @@ def test_every_documented_key_is_read(tmp_path):
         include = ["Notes/**", "index.md"]
         exclude = [".trash/**", "Brouillon/**"]
         breaks = true
+        titles = "eleventy"
         [guide]
         root = "index.md"
         theme = "mytheme"
@@ -45,6 +46,8 @@ def test_every_documented_key_is_read(tmp_path):
     assert config.site.logo == "images/logo.png"
     assert config.vault.include == ("Notes/**", "index.md")
     assert config.vault.breaks is True
+    assert config.vault.titles == "eleventy"
+    assert Config().vault.titles == "obsidian"
     assert config.guide.root == "index.md"
     assert config.feeds.tags == ("ressource",)
     assert config.feeds.limit == 5 and config.feeds.per_tag is True
@@ -60,6 +63,7 @@ def test_every_documented_key_is_read(tmp_path):
         ("[feeds]\nlimit = true\n", "feeds.limit: expected a whole number"),
         ("[feeds]\nlimit = 0\n", "feeds.limit must be 1 or more"),
         ("[vault]\nbreaks = 'yes'\n", "vault.breaks: expected true or false"),
+        ("[vault]\ntitles = 'alias'\n", "vault.titles must be one of 'obsidian', 'eleventy'"),
         ("[vault]\ninclude = 'Notes/**'\n", "vault.include: expected a list of strings"),
         ("[vault]\ninclude = [1, 2]\n", "vault.include: expected a list of strings"),
         ("site = 3\n", "[site] must be a table"),

@@ -10,7 +10,7 @@ import pytest
 from xtdpublish.build import check
 from xtdpublish.cli import main
 from xtdpublish.config import load_config
-from xtdpublish.init import guess_breaks, guess_config, guess_language, read_notes
+from xtdpublish.init import config_text, guess_breaks, guess_config, guess_language, read_notes
 
 FR = "Le musée et les publics: une stratégie pour des projets dans la durée, avec les équipes. "
 EN = "The museum and the public: a strategy for projects that last, with the teams of the house. "
@@ -33,7 +33,9 @@ def test_init_on_the_sample_vault_writes_a_config_that_loads(sample_vault, capsy
     assert config.feeds.tags == ("ressource",)
     # the vault's .obsidian/app.json has "strictLineBreaks": true
     assert config.vault.breaks is False
+    assert config.vault.titles == "eleventy"  # its title: is the site's name
     text = (sample_vault / "xtdpublish.toml").read_text(encoding="utf-8")
+    assert "# Titles: " in text
     assert "# Tags in use (notes): ressource (33), question (21), forum (11)" in text
     assert "strictLineBreaks" not in text or "Strict line breaks" in text
     # with it, drafts, templates and trash are not published
@@ -147,3 +149,29 @@ def test_the_written_file_is_valid_toml_for_awkward_values(make_vault):
     assert tomllib.loads(path.read_text(encoding="utf-8"))["site"]["title"] == \
         'Le "musée" \\ d\'art'
     assert load_config(vault).feeds.tags == ()  # no tags: the feeds list every note
+
+
+def test_the_title_rule_follows_the_kind_of_vault(make_vault, tmp_path):
+    obsidian = make_vault({"a.md": "---\naliases: [Old]\n---\ntext", "b.md": "text",
+                           ".obsidian/app.json": "{}"}, "obsidian")
+    guess = guess_config(obsidian)
+    assert guess.titles == "obsidian" and "file name" in guess.titles_reason
+    with_nav = make_vault({"a.md": "---\neleventyNavigation:\n  key: a\n---\n"}, "nav")
+    assert guess_config(with_nav).titles == "eleventy"
+    site = make_vault({"notes/a.md": "text", ".eleventy.js": "module.exports = {}"}, "site")
+    assert guess_config(site).titles == "eleventy"
+    assert "titles = \"obsidian\"" in config_text(guess)
+    assert load_config_text(config_text(guess), tmp_path).vault.titles == "obsidian"
+
+
+def test_drawings_are_left_out_of_the_notes_init_reads(make_vault):
+    vault = make_vault({"a.md": "text", "Plan.excalidraw.md": "---\nexcalidraw-plugin: parsed\n"
+                        "---\n# Text Elements\nthe the the the\n", "Board.md":
+                        "---\nexcalidraw-plugin: parsed\n---\n"})
+    assert [note.path for note in read_notes(vault)] == ["a.md"]
+    assert guess_config(vault).notes == 1
+
+
+def load_config_text(text, folder):
+    (folder / "guessed.toml").write_text(text, encoding="utf-8")
+    return load_config(folder, folder / "guessed.toml")

@@ -24,7 +24,7 @@ def model_json(vault: Path, out: Path) -> dict:
 def test_model_json_follows_its_schema(which, request, tmp_path):
     data = model_json(request.getfixturevalue(which), tmp_path / "out")
     jsonschema.validate(data, SCHEMA)
-    assert data["schema"] == "xtdpublish/model@1"
+    assert data["schema"] == "xtdpublish/model@2"
 
 
 def test_seed_model_has_the_five_notes_as_the_vault_says(seed_vault, tmp_path):

@@ -110,3 +110,17 @@ def test_the_seed_vault_report_lists_the_other_problems_of_report_json(seed_vaul
                 and d["code"] not in {"link.dangling", "link.missing-asset", "link.ambiguous",
                                       "link.unpublished"}]
     assert shown == expected
+
+
+def test_each_ambiguous_link_says_which_note_it_went_to(make_vault, tmp_path):
+    vault = make_vault({
+        "Publish/Intro.md": "[[Security]]\n",
+        "Publish/Security.md": "p\n",
+        "Sync/Security.md": "s\n",
+        "Other/Linker.md": "[[Security]]\n",
+    })
+    _, doc, _ = built(vault, tmp_path / "out")
+    rows = {row.get("data-path"): row.xpath('.//code[@class="went-to"]')[0].text
+            for row in doc.xpath('//tr[@class="link-to-fix"][@data-status="ambiguous"]')}
+    assert rows == {"Publish/Intro.md": "Publish/Security.md",
+                    "Other/Linker.md": "Sync/Security.md"}

@@ -38,7 +38,8 @@ def titles(out: Path) -> list[str] | None:
 
 
 def test_watch_rebuilds_after_a_saved_change_and_exits_0_on_ctrl_c(make_vault, tmp_path):
-    vault = make_vault({"a.md": "# First title\n\ntext\n", "b.md": "# Other\n"})
+    vault = make_vault({"a.md": "# First title\n\ntext\n", "b.md": "# Other\n",  # titled by
+                        "xtdpublish.toml": '[vault]\ntitles = "eleventy"\n'})  # their headings
     out = vault / "build"  # inside the vault: its own writes must not trigger rebuilds
     process = subprocess.Popen(
         [*XTD, "watch", "--vault", str(vault), "--out", str(out), "--format", "model"],
@@ -81,7 +82,8 @@ def test_watch_rebuilds_after_a_saved_change_and_exits_0_on_ctrl_c(make_vault, t
 
 
 def test_a_broken_config_is_reported_and_the_watch_goes_on(make_vault, tmp_path, capsys):
-    vault = make_vault({"a.md": "# A\n", "xtdpublish.toml": "[site]\ntitle = 'A'\n"})
+    titled = "[vault]\ntitles = 'eleventy'\n"  # notes titled by their headings
+    vault = make_vault({"a.md": "# A\n", "xtdpublish.toml": "[site]\ntitle = 'A'\n" + titled})
     out = tmp_path / "out"
     stop = threading.Event()
     thread = threading.Thread(target=watch, args=(vault, None, out, ["model"], QUIET, stop),
@@ -93,7 +95,7 @@ def test_a_broken_config_is_reported_and_the_watch_goes_on(make_vault, tmp_path,
         (vault / "xtdpublish.toml").write_text("[site]\ntitel = 'A'\n", encoding="utf-8")
         wait_for(lambda: "site.titel: unknown key" in capsys.readouterr().err,
                  what="the config error")
-        (vault / "xtdpublish.toml").write_text("[site]\ntitle = 'A'\n", encoding="utf-8")
+        (vault / "xtdpublish.toml").write_text("[site]\ntitle = 'A'\n" + titled, encoding="utf-8")
         (vault / "a.md").write_text("# B\n", encoding="utf-8")
         wait_for(lambda: titles(out) == ["B"], what="the build after the fix")
     finally:

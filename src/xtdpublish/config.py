@@ -25,11 +25,16 @@ class SiteConfig:
     logo: str | None = None  # vault path of an image for the cover
 
 
+# How a note's title is found, by the kind of vault (vault.titles): see metadata.choose_title.
+TITLE_RULES = ("obsidian", "eleventy")
+
+
 @dataclass(frozen=True)
 class VaultConfig:
     include: tuple[str, ...] = ("**/*.md",)
     exclude: tuple[str, ...] = ()
     breaks: bool = False
+    titles: str = "obsidian"  # one of TITLE_RULES
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,9 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     config = Config(**sections, source=path)
     if config.feeds.limit < 1:
         raise ConfigError(f"{path}: feeds.limit must be 1 or more, not {config.feeds.limit}")
+    if config.vault.titles not in TITLE_RULES:
+        raise ConfigError(f"{path}: vault.titles must be one of {', '.join(map(repr, TITLE_RULES))}"
+                          f", not {config.vault.titles!r}")
     return config
 
 

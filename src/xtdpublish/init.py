@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .config import CONFIG_NAME, VaultConfig
 from .report import Report
+from .vault.drawings import is_drawing
 from .vault.files import scan_vault
 from .vault.frontmatter import split_frontmatter
 
@@ -69,6 +70,8 @@ class Guess:
     exclude: list[str] = field(default_factory=list)
     breaks: bool = False
     breaks_reason: str = ""
+    titles: str = "obsidian"
+    titles_reason: str = ""
     root: str | None = None
     root_reason: str = ""
     tags: list[tuple[str, int]] = field(default_factory=list)  # (tag, notes), most used first
@@ -93,6 +96,7 @@ def guess_config(vault: Path) -> Guess:
     guess.title, guess.title_reason = guess_title(notes, vault)
     guess.language, guess.language_reason = guess_language(notes)
     guess.breaks, guess.breaks_reason = guess_breaks(vault)
+    guess.titles, guess.titles_reason = guess_titles(notes, vault)
     guess.root, guess.root_reason = guess_root(notes)
     guess.tags = tags_in_use(notes)
     guess.feed_tags = [tag for tag, _ in guess.tags if RESOURCE_TAG.fullmatch(_plain(tag))][:1]
@@ -109,7 +113,8 @@ def read_notes(vault: Path) -> list[NoteInfo]:
     notes = []
     for file in files.notes:
         front = split_frontmatter(file.text, file.path, quiet)
-        notes.append(NoteInfo(file.path, front.meta, front.body))
+        if not is_drawing(file.path, front.meta):  # a picture: its text is the plugin's data
+            notes.append(NoteInfo(file.path, front.meta, front.body))
     return notes
 
 
@@ -188,6 +193,22 @@ def guess_breaks(vault: Path) -> tuple[bool, str]:
                        "(Eleventy's markdown-it breaks: true)")
     return True, ("Obsidian's \"Strict line breaks\" is off (its default): a single newline "
                   "is a line break, as editors see it")
+
+
+def guess_titles(notes: list[NoteInfo], vault: Path) -> tuple[str, str]:
+    """The title rule: an Eleventy vault's notes are titled as its site shows them."""
+    for folder in (vault, vault.resolve().parent):
+        found = next((name for name in ELEVENTY_CONFIGS if (folder / name).is_file()), None)
+        if found:
+            return "eleventy", f"an Eleventy site ({found}) publishes these notes"
+    with_nav = sum(isinstance(n.meta.get("eleventyNavigation"), dict) for n in notes)
+    if with_nav:
+        return "eleventy", f"{with_nav} notes have eleventyNavigation, as an Eleventy site's do"
+    titles = Counter(n.meta.get("title") for n in notes if isinstance(n.meta.get("title"), str))
+    if titles and titles.most_common(1)[0][1] * 2 > len(notes) > 1:
+        return "eleventy", "most notes share one frontmatter title, the site's name"
+    return "obsidian", ("no Eleventy site found: as Obsidian shows them, the `title` property "
+                        "else the file name (aliases are names to link by)")
 
 
 def guess_root(notes: list[NoteInfo]) -> tuple[str | None, str]:
@@ -283,7 +304,8 @@ def config_text(guess: Guess) -> str:
         lines.append(f"exclude = {_toml(guess.exclude)}")
     else:
         lines.append('# exclude = ["Drafts/**"]   # dot-folders are always left out')
-    lines += [_comment(guess.breaks_reason + "."), f"breaks = {_toml(guess.breaks)}", "",
+    lines += [_comment(guess.breaks_reason + "."), f"breaks = {_toml(guess.breaks)}",
+              _comment(f"Titles: {guess.titles_reason}."), f"titles = {_toml(guess.titles)}", "",
               "[guide]", _comment(guess.root_reason + ".")]
     lines.append(f"root = {_toml(guess.root)}" if guess.root else '# root = "index.md"')
     lines += ['# theme = "theme"   # a copy of themes/default, relative to the vault',

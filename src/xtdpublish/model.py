@@ -65,7 +65,7 @@ class Link:
     fragment: str | None  # "Part" or "^block", as written
     embed: bool
     status: LinkStatus
-    target: str | None = None  # note id, for resolved/ambiguous/unpublished links
+    target: str | None = None  # note id, for resolved/ambiguous/unpublished links and drawings
     anchor: str | None = None  # the heading or block anchor inside the target
     asset: str | None = None  # vault path, for asset links
 
@@ -75,6 +75,28 @@ class Heading:
     level: int
     text: str  # plain text, markup stripped
     anchor: str  # unique within the note
+    line: int
+
+
+def sections_at(headings: tuple[Heading, ...] | list[Heading], line: int) -> list[str]:
+    """The anchors of the headings whose sections hold ``line`` (a section runs to the next
+    heading of its level or above), outermost first."""
+    open_: list[Heading] = []
+    for heading in headings:
+        if heading.line > line:
+            break
+        while open_ and open_[-1].level >= heading.level:
+            open_.pop()
+        open_.append(heading)
+    return [heading.anchor for heading in open_]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A Dataview field of a note: ``key:: value`` on a line, or ``[key:: value]`` in the text."""
+
+    key: str  # as written, markup around it dropped: "**Author**:: x" is "Author"
+    value: str  # the markdown as written, blanks folded
     line: int
 
 
@@ -92,7 +114,7 @@ class Note:
     title: str
     title_source: str  # "title", "alias", "navigation", "heading", "filename"
     aliases: tuple[str, ...]
-    tags: tuple[str, ...]
+    tags: tuple[str, ...]  # the properties' then the text's (#tag), case variants merged
     published: datetime  # timezone-aware
     updated: datetime
     date_source: str  # "frontmatter", "git" or "mtime"
@@ -105,6 +127,7 @@ class Note:
     headings: tuple[Heading, ...] = ()
     links: tuple[Link, ...] = ()
     backlinks: tuple[str, ...] = ()  # ids of the notes that link here
+    fields: tuple[Field, ...] = ()  # Dataview fields, in the order of the text
 
     def __repr__(self) -> str:
         return f"Note(id={self.id!r}, path={self.path!r}, title={self.title!r})"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import json
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -345,6 +347,22 @@ def test_selection_by_tag_newest_first_ties_by_title_and_limit():
         ["Stratégie numérique", "Abeille", "Zèbre"]
     assert [n.title for n in select_notes(model.notes, (), 2)] == ["Page", "Stratégie numérique"]
     assert [n.title for n in select_notes(model.notes, ("#Guide",), 20)] == ["Page"]
+
+
+def test_an_items_id_does_not_follow_the_notes_id():
+    """Ids now spell œ as oe: a feed item's id comes from the note's first path and date (or
+    its uid), so the items of notes whose ids changed keep theirs."""
+    before = note("uvre", path="Notes/Œuvre.md")
+    after = replace(before, id="oeuvre")
+    assert item_id(before, "example.org") == item_id(after, "example.org")
+
+
+def test_a_tag_selects_the_notes_of_its_nested_tags_as_obsidian_does():
+    notes = (note("Lire", tags=("inbox/to-read",)), note("Traiter", tags=("Inbox/Processing/x",)),
+             note("Boîte", tags=("inbox",)), note("Autre", tags=("inboxes", "outbox/inbox")))
+    assert sorted(n.title for n in select_notes(notes, ("inbox",), 20)) == ["Boîte", "Lire", "Traiter"]
+    assert [n.title for n in select_notes(notes, ("inbox/processing",), 20)] == ["Traiter"]
+    assert [n.title for n in select_notes(notes, ("inbox/to-read/more",), 20)] == []
 
 
 def test_only_selected_notes_are_rendered(monkeypatch, tmp_path):

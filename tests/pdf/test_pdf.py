@@ -322,7 +322,7 @@ def test_hostile_note_reaches_no_network_and_nothing_outside(tmp_path, make_vaul
     finally:
         listener.close()
     text = "".join(page.extract_text() for page in reader.pages)
-    assert "Hostile" in text and "SECRET-OUTSIDE" not in text
+    assert "hostile" in text and "SECRET-OUTSIDE" not in text
     assert sum(len(page.images) for page in reader.pages) == 0
     assert all(u.startswith(("http", "mailto")) for u in uri_links(reader))
     assert b"file:" not in path.read_bytes()

@@ -82,8 +82,10 @@ def test_first_last_and_renames_in_a_subfolder_vault(repo):
         first=at("2020-01-15T10:00:00+01:00"), last=at("2023-02-02T08:00:00+00:00"),
         first_path="Notes/Ancien nom.md")
     assert history["Brand new.md"].first == history["Brand new.md"].last == at("2022-06-01T09:00:00+02:00")
-    # deleted, then a new file under the same name: only the new file's history
-    assert history["gone.md"].first == at("2024-01-01T00:00:00+00:00")
+    # deleted, then added again under the same name: dated by its first appearance there
+    assert history["gone.md"] == GitDates(
+        first=at("2020-01-15T10:00:00+01:00"), last=at("2024-01-01T00:00:00+00:00"),
+        first_path="gone.md")
     for dates in history.values():
         assert dates.first.tzinfo is not None and dates.first <= dates.last
 
@@ -224,3 +226,50 @@ def test_sample_vault_in_git_gets_git_dates(sample_vault):
     assert all(s.published == imported for s in sources.values())
     edited = sources["Notes/Comment élaborer une stratégie numérique.md"]
     assert edited.updated == at("2023-03-03T10:00:00+01:00")
+
+
+def test_parse_log_dates_a_readded_note_by_its_first_appearance_at_that_path():
+    """A vault backup that deleted and re-added notes, a note moved out of the vault and back:
+    the publication date is the first time the note appeared at that path."""
+    day = timedelta(days=1)
+    t0 = datetime(2020, 1, 1, tzinfo=UTC)
+    log = "".join([
+        f"\x01c7 {(t0 + 6 * day).isoformat()}\0\nA\0back.md\0",
+        f"\x01c6 {(t0 + 5 * day).isoformat()}\0\nA\0readded.md\0M\0other.md\0",
+        f"\x01c5 {(t0 + 4 * day).isoformat()}\0\nD\0readded.md\0",
+        f"\x01c4 {(t0 + 3 * day).isoformat()}\0\nD\0back.md\0D\0gone.md\0",
+        f"\x01c3 {(t0 + 2 * day).isoformat()}\0\nM\0readded.md\0A\0gone.md\0",
+        f"\x01c2 {(t0 + 1 * day).isoformat()}\0\nA\0back.md\0D\0gone.md\0",
+        f"\x01c1 {t0.isoformat()}\0\nA\0readded.md\0A\0other.md\0A\0gone.md\0",
+    ])
+    history = parse_log(log)
+    assert history["readded.md"] == GitDates(first=t0, last=t0 + 5 * day, first_path="readded.md")
+    assert history["back.md"] == GitDates(first=t0 + day, last=t0 + 6 * day, first_path="back.md")
+    assert history["other.md"].first == t0
+    assert "gone.md" not in history  # deleted (twice) and not there today
+
+
+def test_parse_log_a_name_reused_after_a_rename_starts_afresh():
+    """What moved away keeps its own past: the new file under the old name is new."""
+    day = timedelta(days=1)
+    t0 = datetime(2020, 1, 1, tzinfo=UTC)
+    log = "".join([
+        f"\x01c3 {(t0 + 2 * day).isoformat()}\0\nA\0a.md\0",
+        f"\x01c2 {(t0 + 1 * day).isoformat()}\0\nR100\0a.md\0b.md\0",
+        f"\x01c1 {t0.isoformat()}\0\nA\0a.md\0",
+    ])
+    history = parse_log(log)
+    assert history["a.md"].first == t0 + 2 * day
+    assert history["b.md"] == GitDates(first=t0, last=t0 + day, first_path="a.md")
+
+
+def test_a_note_moved_out_of_the_vault_and_back(repo):
+    """Out to a folder outside the vault in one commit, back in a later one (a real git log)."""
+    vault = repo / "site" / "vault"
+    run_git(repo, "mv", str(vault / "Notes" / "Stratégie.md"), str(repo / "Stratégie.md"))
+    run_git(repo, "commit", "-q", "-m", "out", when="2024-02-01T00:00:00Z")
+    run_git(repo, "mv", str(repo / "Stratégie.md"), str(vault / "Notes" / "Stratégie.md"))
+    run_git(repo, "commit", "-q", "-m", "back", when="2024-03-01T00:00:00Z")
+    history = git_history(vault, Report())
+    assert history["Notes/Stratégie.md"].first == at("2020-01-15T10:00:00+01:00")
+    assert history["Notes/Stratégie.md"].last == at("2024-03-01T00:00:00+00:00")

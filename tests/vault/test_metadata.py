@@ -7,14 +7,16 @@ from datetime import datetime, timezone
 
 import pytest
 
-from xtdpublish.config import Config, SiteConfig
+from xtdpublish.config import Config, SiteConfig, VaultConfig
 from xtdpublish.report import Report
 from xtdpublish.vault.files import SourceFile, scan_vault
 from xtdpublish.vault.metadata import NavEntry, choose_title, read_tags
 from xtdpublish.vault.source import NavEntry as SourceNavEntry
 from xtdpublish.vault.source import read_note
 
-CONFIG = Config(site=SiteConfig(title="MuseumXTD"))
+# MuseumXTD's: its title: is the site's name, so its titles come from aliases and headings
+CONFIG = Config(site=SiteConfig(title="MuseumXTD"), vault=VaultConfig(titles="eleventy"))
+OBSIDIAN = Config(site=SiteConfig(title="MuseumXTD"))  # the default rule, as Obsidian shows it
 
 
 def note(text, path="Notes/Une note.md", config=CONFIG):
@@ -112,7 +114,28 @@ def test_alias_number_and_junk():
 
 def title_of(text, first_h1=None, path="Notes/Une note.md", config=CONFIG):
     source, report = note(text, path, config)
-    return choose_title(source, first_h1), report
+    return choose_title(source, first_h1, config.vault.titles), report
+
+
+@pytest.mark.parametrize("text, first_h1, title", [
+    ("---\ntitle: Vrai titre\naliases: [Autre]\n---\n", "Heading", ("Vrai titre", "title")),
+    ("---\naliases: [How to/Old name, Other]\n---\n# Heading\n", "Heading",
+     ("Une note", "filename")),
+    ("---\neleventyNavigation:\n  key: k\n  title: Nav\n---\n", "Heading", ("Une note", "filename")),
+    ("# A heading\n", "A heading", ("Une note", "filename")),
+])
+def test_obsidian_titles_are_the_title_property_else_the_file_name(text, first_h1, title):
+    """Obsidian shows a note's file name, or its title property: aliases are other names to
+    link by, and neither the navigation nor a heading renames the note."""
+    (found, report) = title_of(text, first_h1, config=OBSIDIAN)
+    assert found == title
+    assert diags(report) == []
+
+
+def test_obsidian_rule_keeps_a_title_that_looks_like_the_site_name():
+    text = "---\ntitle: MuseumXTD - Forum\nalias: [Le projet Ramuz]\n---\n"
+    title, report = title_of(text, config=OBSIDIAN)
+    assert title == ("MuseumXTD - Forum", "title") and diags(report) == []
 
 
 def test_title_from_frontmatter():
@@ -213,6 +236,16 @@ def test_empty_key_gives_no_navigation(block):
     assert [c for _, _, c in diags(report)] == ["nav.no-key"]
 
 
+def test_empty_key_with_a_parent_is_placed_under_the_parent():
+    """Eleventy's navigation plugin lists such a note under its parent (it only cannot have
+    children of its own): no warning, an entry with an empty key."""
+    source, report = note("---\neleventyNavigation:\n  key:\n  parent: Ressources\n"
+                          "  title: Le titre\n---\n")
+    assert source.nav == NavEntry(key="", parent="Ressources", title="Le titre", order=None,
+                                  line=3)
+    assert report.diagnostics == []
+
+
 def test_navigation_that_is_not_a_mapping():
     source, report = note("---\neleventyNavigation: accueil\n---\n")
     assert source.nav is None and diags(report) == [(2, "warning", "nav.invalid")]
@@ -271,7 +304,7 @@ def test_seed_pseudo_header_note(seed_vault):
 
 def test_seed_titles_and_tags(seed_vault):
     notes, _, _ = read_all(seed_vault)
-    assert choose_title(notes["Comment élaborer une stratégie numérique.md"], "Comment élaborer une stratégie numérique?") \
+    assert choose_title(notes["Comment élaborer une stratégie numérique.md"], "Comment élaborer une stratégie numérique?", "eleventy") \
         == ("Comment élaborer une stratégie numérique?", "alias")
     assert notes["Initiatives internationales pour la transition des petits et moyens musées.md"].tags \
         == ("liens", "projet")
@@ -304,11 +337,11 @@ def test_sample_vault(sample_vault, monkeypatch, pure_yaml):
         if match:
             recovered += 1
             assert source.aliases == (match.group(1),), path
-            assert choose_title(source, None) == (match.group(1), "alias")
+            assert choose_title(source, None, "eleventy") == (match.group(1), "alias")
     assert recovered == 18  # of the sample's notes; 23 of 153 in the whole MuseumXTD vault
     elaborer = in_notes["Notes/Comment élaborer une stratégie numérique.md"]
     assert elaborer.aliases == ("Comment élaborer une stratégie numérique?",)
-    assert choose_title(elaborer, None) == ("Comment élaborer une stratégie numérique?", "alias")
+    assert choose_title(elaborer, None, "eleventy") == ("Comment élaborer une stratégie numérique?", "alias")
     assert in_notes["Notes/MuseumXTD - Antoine Roland.md"].tags == ("ressource", "forum", "francais")
     # whichever YAML library runs, the same warnings come out, one per recovered alias
     assert sum(d.code == "frontmatter.recovered" for d in report.diagnostics) == recovered

@@ -140,7 +140,7 @@ def test_guide_root_chooses_the_root_and_default_is_the_biggest_tree():
 
 def test_without_eleventy_navigation_folders_give_the_tree(read):
     model, report = read({
-        "xtdpublish.toml": '[site]\ntitle = "Vault"\n',
+        "xtdpublish.toml": '[site]\ntitle = "Vault"\n[vault]\ntitles = "eleventy"\n',
         "index.md": "# Home\n",
         "b.md": "# Beta\n",
         "a.md": "# Alpha\n",
@@ -181,3 +181,17 @@ def test_titles_sort_as_readers_expect_accents_beside_their_letter():
              [("z", "Zèbre"), ("a2", "À propos"), ("e", "Écrire"), ("b", "Bases"), ("a1", "Abc")]]
     nav = build_nav(items, None, "T", "fr", Report())
     assert [c.title for c in nav.tree.children] == ["À propos", "Abc", "Bases", "Écrire", "Zèbre"]
+
+
+def test_a_note_with_an_empty_key_and_a_parent_is_under_that_parent(read):
+    """As Eleventy's navigation plugin places it; nothing can hang under it."""
+    model, report = read({
+        "index.md": "---\neleventyNavigation:\n  key: home\n---\n",
+        "part.md": "---\neleventyNavigation:\n  key: part\n  parent: home\n---\n",
+        "leaf.md": "---\neleventyNavigation:\n  key:\n  parent: part\n---\n",
+        "other.md": "---\neleventyNavigation:\n  key:\n  parent: part\n  order: 1\n---\n",
+    })
+    assert shape(model.nav) == ("index", "root", (
+        ("part", "note", (("other", "note"), ("leaf", "note"))),))
+    assert {n.path: n.nav_parent for n in model.notes}["leaf.md"] == "part"
+    assert [d.code for d in report.diagnostics if d.code.startswith("nav.")] == []

@@ -42,7 +42,7 @@ def test_only_the_edited_note_is_parsed_again(make_vault, tmp_path, monkeypatch)
     monkeypatch.setattr(reader, "parse_markdown", lambda *a: parsed.append(a[3]) or real(*a))
     model, _ = read(vault, ParseCache(path))
     assert parsed == ["b.md"]
-    assert model.notes[1].title == "B edited"
+    assert model.notes[1].headings[0].text == "B edited"
 
 
 def test_a_corrupt_or_foreign_cache_is_ignored(make_vault, tmp_path):

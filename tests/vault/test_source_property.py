@@ -117,8 +117,9 @@ def test_property_read_note_never_crashes(text, mtime, with_git, first_h1):
     assert len({t.casefold() for t in source.tags}) == len(source.tags)
     assert all(isinstance(a, str) and a for a in source.aliases)
     if source.nav is not None:
-        assert isinstance(source.nav.key, str) and source.nav.key
-    title, how = choose_title(source, first_h1)
+        assert isinstance(source.nav.key, str) and (source.nav.key or source.nav.parent)
+    title, how = choose_title(source, first_h1, "eleventy")
+    assert choose_title(source, first_h1)[1] in ("title", "filename")
     assert isinstance(title, str) and title
     assert how in ("title", "alias", "navigation", "heading", "filename")
     for diagnostic in report.diagnostics:

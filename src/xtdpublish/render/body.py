@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlparse
 from lxml import etree, html
 
 from ..htmlfragment import parse_fragment, remove_keeping_tail, serialize_fragment
-from ..model import LINK_SCHEME, Link, LinkStatus, Model, Note
+from ..model import LINK_SCHEME, Link, LinkStatus, Model, Note, sections_at
 from .math import MATH_CLASS
 
 LINK_URL = re.compile(re.escape(LINK_SCHEME) + r"(\d+)")
@@ -56,7 +56,7 @@ def anchor_id(note_id: str, anchor: str | None = None) -> str:
 def render_body(model: Model, note: Note, policy: BodyPolicy) -> str:
     """The body of ``note`` as an HTML fragment for the output ``policy`` describes."""
     root = parse_fragment(note.body_html)
-    _rewrite(model, note, root, policy, embedding=(note.id,))
+    _rewrite(model, note, root, policy, embedding=((note.id, None),))
     return serialize_fragment(root)
 
 
@@ -106,13 +106,17 @@ def _link_of(note: Note, value: str | None) -> Link | None:
     return note.links[index] if index < len(note.links) else None
 
 
-def _rewrite(model: Model, note: Note, root, policy: BodyPolicy, embedding: tuple[str, ...]) -> None:
+def _rewrite(model: Model, note: Note, root, policy: BodyPolicy,
+             embedding: tuple[tuple[str, str | None], ...],
+             around: frozenset[tuple[str, str]] = frozenset()) -> None:
+    """``embedding``: the (note id, anchor) shown, outermost first, one a level of embeds;
+    ``around``: the sections the embeds that led here stand in (see ``_shows_itself``)."""
     prefix = policy.id_prefix(note) if callable(policy.id_prefix) else policy.id_prefix
     for element in list(root.iter()):
         if not isinstance(element.tag, str):
             continue
         if element.get("class", "").startswith("xtd-embed"):
-            _expand_embed(model, note, element, policy, embedding)
+            _expand_embed(model, note, element, policy, embedding, around)
             continue
         if element.tag in {"iframe", "object", "embed"} or (
                 element.tag == "img" and is_video_page(element.get("src"))):
@@ -182,13 +186,14 @@ def _replace_frame(element, policy: BodyPolicy) -> None:
         element.getparent().replace(element, replacement)
 
 
-def _expand_embed(model: Model, note: Note, element, policy: BodyPolicy, embedding) -> None:
+def _expand_embed(model: Model, note: Note, element, policy: BodyPolicy, embedding,
+                  around: frozenset[tuple[str, str]]) -> None:
     link = _link_of(note, element.get("data-link") and LINK_SCHEME + element.get("data-link"))
     target = model.get(link.target) if link is not None else None
     if (
         target is None
         or not policy.transclude
-        or target.id in embedding
+        or _shows_itself(target.id, link.anchor, {*embedding, *around, *_around(note, link)})
         or len(embedding) > MAX_EMBED_DEPTH
     ):
         # Not expandable: keep the fallback link inside, rewritten like any link.
@@ -202,7 +207,8 @@ def _expand_embed(model: Model, note: Note, element, policy: BodyPolicy, embeddi
             del child.attrib["id"]
         if isinstance(child.tag, str) and MATH_CLASS in (child.get("class") or "") and not child.get("data-path"):
             child.set("data-path", target.path)  # a formula that fails is the embedded note's to fix
-    _rewrite(model, target, inner, _without_ids(policy), embedding + (target.id,))
+    _rewrite(model, target, inner, _without_ids(policy), embedding + ((target.id, link.anchor),),
+             around | _around(note, link))
     element.tag = "div"
     element.attrib.clear()
     element.set("class", "embed")
@@ -212,6 +218,21 @@ def _expand_embed(model: Model, note: Note, element, policy: BodyPolicy, embeddi
     for child in list(inner):
         element.append(child)
     element.text = inner.text
+
+
+def _shows_itself(target: str, anchor: str | None, shown: set[tuple[str, str | None]]) -> bool:
+    """Whether expanding an embed of ``target`` (its section ``anchor``) shows again what is
+    being shown: an embed cycle. ``shown`` holds the notes and sections expanded on the way
+    here and the sections the embeds on the way stand in, this one's included; so
+    ``![[#Part]]`` of the same note is expanded unless it stands inside Part."""
+    if anchor is None:
+        return any(note == target for note, _ in shown)
+    return (target, anchor) in shown
+
+
+def _around(note: Note, link: Link) -> set[tuple[str, str]]:
+    """The sections of ``note`` that ``link`` stands in."""
+    return {(note.id, anchor) for anchor in sections_at(note.headings, link.line)}
 
 
 def _without_ids(policy: BodyPolicy) -> BodyPolicy:

@@ -15,7 +15,7 @@ from ..config import Config
 from ..model import Link, Model, NavNode, Note
 from ..report import Report
 
-SCHEMA = "xtdpublish/model@1"
+SCHEMA = "xtdpublish/model@2"  # @2: Obsidian titles, inline tags, fields, transliterated ids
 
 
 def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
@@ -97,6 +97,7 @@ def _note(model: Model, note: Note) -> dict:
         ],
         "links": [_link(link) for link in note.links],
         "backlinks": list(note.backlinks),
+        "fields": [{"key": f.key, "value": f.value, "line": f.line} for f in note.fields],
         "body_line": note.body_line,
         "body_html": note.body_html,
     }

@@ -16,7 +16,7 @@ from .. import __version__
 from ..atomic import write_atomic
 from ..model import Diagnostic, Heading, Severity
 
-FORMAT = f"xtdpublish/parse-cache@3 {__version__}"  # @2: refs lost to make_safe dropped; @3: math
+FORMAT = f"xtdpublish/parse-cache@4 {__version__}"  # @2: refs lost to make_safe dropped; @3: math; @4: inline tags, fields
 
 
 class ParseCache:

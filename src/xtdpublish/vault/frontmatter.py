@@ -50,7 +50,8 @@ LOADER = _loader_class(yaml.CSafeLoader) if getattr(yaml, "__with_libyaml__", Fa
 
 OPEN = re.compile(r"---[ \t]*")
 CLOSE = re.compile(r"-{3,}[ \t]*")
-PSEUDO_LINE = re.compile(r"(?P<key>[^\W\d][\w-]{0,39})[ \t]*:[ \t]*(?P<value>.*)")
+# "key:: value" is a Dataview field of the body (tags_fields.py), never a header line
+PSEUDO_LINE = re.compile(r"(?P<key>[^\W\d][\w-]{0,39})[ \t]*:(?!:)[ \t]*(?P<value>.*)")
 PSEUDO_MAX_LINES = 20
 
 

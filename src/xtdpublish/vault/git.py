@@ -28,7 +28,7 @@ GIT_PLACE = ".git"  # where git's diagnostics point: the history, not one note
 
 @dataclass(frozen=True)
 class GitDates:
-    first: datetime  # author date of the commit that added the file (renames followed)
+    first: datetime  # author date of its first commit at this path (renames followed)
     last: datetime  # author date of the last commit that changed it
     first_path: str  # the vault path under which it was added
 
@@ -99,7 +99,10 @@ def parse_log(output: str) -> dict[str, GitDates]:
     ``owner`` maps a name, as it was after the commit being read, to the path the
     file has today. A commit's changes are first credited with the names as they
     were after it, then the names are carried back to before it: a rename points
-    the old name at the same file, an addition ends the file's past under that name.
+    the old name at the same file; a rename into a name ends the file's past under
+    that name. An addition does not: a note deleted and added again (a vault backup, a
+    move out of the vault and back) first appeared when it first appeared at that path,
+    unless what was there before it moved on under another name that still exists.
     """
     first: dict[str, datetime] = {}
     last: dict[str, datetime] = {}
@@ -108,6 +111,7 @@ def parse_log(output: str) -> dict[str, GitDates]:
 
     for when, changes in _commits(output):
         renamed: dict[str, str] = {}
+        kept: dict[str, str] = {}
         ended: list[str] = []
         for status, old, new in changes:
             current = owner.get(new, new)
@@ -117,11 +121,16 @@ def parse_log(output: str) -> dict[str, GitDates]:
                 first_path[current] = old if status == "R" else new
             if status == "R" and current != _DEAD:
                 renamed[old] = current
-            if status != "M":  # before this commit, no file had this name, or another did
-                ended.append(new)
+            if status == "R" or (status == "A" and current == _DEAD):
+                ended.append(new)  # before this commit, another file had this name, or none
+            elif status == "A":
+                kept[new] = current  # what was here before, if anything, was this note
+            elif status == "D" and new not in owner:
+                ended.append(new)  # deleted and never back: its past belongs to no one
         for name in ended:
             owner[name] = _DEAD
-        owner.update(renamed)
+        owner.update(kept)
+        owner.update(renamed)  # a file that moved away keeps its past, not its successor
     return {
         path: GitDates(first=first[path], last=last[path], first_path=first_path[path])
         for path in sorted(first)

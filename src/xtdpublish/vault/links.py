@@ -19,9 +19,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..model import Heading, Link, LinkStatus
+from ..model import Heading, Link, LinkStatus, sections_at
 from ..report import Report
 from .markdown import RawRef, slugify
+from .refs import APP_PREFIX
 
 WINDOWS_PATH = re.compile(r"^[A-Za-z]:[\\/]")
 FILE_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
@@ -40,6 +41,8 @@ class NoteTarget:
     block_ids: tuple[str, ...] = ()
     published: bool = True
     reason: str | None = None  # why it is not published
+    drawing: bool = False  # an Excalidraw drawing: a link to it shows its image
+    image: str | None = None  # the drawing's exported image (vault path), if there is one
 
 
 def fold(text: str) -> str:
@@ -105,6 +108,8 @@ class LinkIndex:
             fragment=ref.fragment, embed=ref.embed,
         )
         text = ref.target_text.strip()
+        if text.startswith(APP_PREFIX):
+            return self._app_file(source, ref, text[len(APP_PREFIX):], base)
         if _outside(text):
             self._warn(source, ref, "link.outside",
                        f"link {ref.raw} points outside the vault; only files inside the vault "
@@ -137,6 +142,25 @@ class LinkIndex:
         self._warn(source, ref, "link.dangling", message)
         return Link(**base, status=LinkStatus.DANGLING)
 
+    def _app_file(self, source: NoteTarget, ref: RawRef, absolute: str, base: dict) -> Link:
+        """``app://local/C:/Users/me/Vault/img/x.png``: the file of the vault whose path is the
+        longest tail of that absolute path (the vault's own folder is not known)."""
+        parts = [part for part in re.split(r"[\\/]+", absolute) if part]
+        tails = ["/".join(parts[start:]) for start in range(len(parts))]
+        for tail in tails:
+            found = tail if tail in self._asset_set else self._assets_folded.get(fold(tail))
+            if not found and tail == tails[-1]:  # the bare name, anywhere (an attachment)
+                found = next(iter(_by_shortest(self._assets_by_name.get(fold(tail), []))), None)
+            if found:
+                self.report.info(source.path, ref.line, "link.app-url",
+                                 f"{ref.raw} is an absolute address of the Obsidian app; read "
+                                 f"as the vault's {found} (write ![[{posixpath.basename(found)}]])")
+                return Link(**base, status=LinkStatus.ASSET, asset=found)
+        self._warn(source, ref, "link.missing-asset",
+                   f"{ref.raw}: an absolute address of the Obsidian app, and no file of the "
+                   f"vault ends with {'/'.join(parts[-2:]) or absolute!r}")
+        return Link(**base, status=LinkStatus.MISSING_ASSET)
+
     def suggest(self, text: str) -> str | None:
         """The closest published title or file name, once per text (vaults repeat their
         dangling links). difflib's ratio is at most 2·min(a, b)/(a + b), so only names whose
@@ -155,7 +179,10 @@ class LinkIndex:
                    base: dict) -> Link:
         published = [c for c in candidates if c.published]
         pool = published or candidates
-        chosen = min(pool, key=lambda n: (len(n.path), n.path))
+        chosen, why = _choose(source, ref.target_text, pool)
+        if chosen.drawing:  # no warning here: the reader warns once per drawing without image
+            status = LinkStatus.ASSET if chosen.image else LinkStatus.MISSING_ASSET
+            return Link(**base, status=status, target=chosen.id, asset=chosen.image)
         if not chosen.published:
             self.report.info(source.path, ref.line, "link.unpublished",
                              f"link {ref.raw} points to {chosen.path}, which is not published "
@@ -166,8 +193,8 @@ class LinkIndex:
             status = LinkStatus.AMBIGUOUS
             others = ", ".join(c.path for c in sorted(pool, key=lambda n: (len(n.path), n.path)))
             self._warn(source, ref, "link.ambiguous",
-                       f"link {ref.raw} matches several notes ({others}); using {chosen.path}. "
-                       "Write the folder to choose another")
+                       f"link {ref.raw} matches several notes ({others}); using {chosen.path}, "
+                       f"{why}, as Obsidian does. Write the folder to choose another")
         anchor = None
         if ref.fragment:
             anchor = self._anchor(chosen, ref.fragment)
@@ -254,6 +281,23 @@ class LinkIndex:
         return None
 
 
+def _choose(source: NoteTarget, written: str, pool: list[NoteTarget]) -> tuple[NoteTarget, str]:
+    """The note Obsidian opens among several that a link names, and why (observed with
+    ``getFirstLinkpathDest``): the note at exactly that vault path, else one in the linking
+    note's own folder (not a parent's), else the shortest path."""
+    exact = posixpath.normpath(written.strip().lstrip("/")).removesuffix(".md") + ".md"
+    folder = posixpath.dirname(source.path)
+
+    def rank(note: NoteTarget) -> tuple:
+        place = 0 if note.path == exact else 1 if posixpath.dirname(note.path) == folder else 2
+        return place, len(note.path), note.path
+
+    chosen = min(pool, key=rank)
+    why = ("the note at that very path", "the note in the linking note's folder",
+           "the shortest path")[rank(chosen)[0]]
+    return chosen, why
+
+
 def _outside(text: str) -> bool:
     lowered = text.lower()
     return lowered.startswith("file:") or bool(WINDOWS_PATH.match(text)) or text.startswith("~")
@@ -279,32 +323,56 @@ def backlinks(links: Mapping[str, Sequence[Link]]) -> dict[str, tuple[str, ...]]
 
 
 def report_embed_cycles(
-    links: Mapping[str, Sequence[Link]], paths: Mapping[str, str], report: Report
+    links: Mapping[str, Sequence[Link]], paths: Mapping[str, str], report: Report,
+    headings: Mapping[str, Sequence[Heading]] | None = None,
 ) -> list[list[str]]:
-    """Find notes that embed themselves, directly or not; report each cycle once.
+    """Find embeds that show themselves again, directly or not; report each cycle once.
 
-    Returns the cycles as lists of note ids, each starting at its smallest path.
+    What is embedded is a note, or one section of it: ``![[#Part]]`` and ``![[Same#Part]]``
+    show another part of the same note, which is no cycle unless the embed stands inside
+    the part it shows. So the graph's nodes are (note, section) pairs, and an embed leaves
+    the whole note and every section whose heading it stands under.
+
+    Returns the cycles as lists of nodes (``id`` or ``id#anchor``), each from its smallest path.
     """
+    headings = headings or {}
+    embeds = [
+        (source, link) for source in sorted(links) for link in links[source]
+        if link.embed and link.target and link.status in (LinkStatus.RESOLVED,
+                                                         LinkStatus.AMBIGUOUS)
+    ]
+    shown = {_node(link.target, link.anchor) for _, link in embeds}
     edges: dict[str, list[tuple[str, int]]] = {}
-    for source in sorted(links):
-        edges[source] = [
-            (link.target, link.line) for link in links[source]
-            if link.embed and link.target and link.status in (
-                LinkStatus.RESOLVED, LinkStatus.AMBIGUOUS)
-        ]
+    for source, link in embeds:
+        under = sections_at(headings.get(source, ()), link.line)
+        for anchor in (None, *under):
+            node = _node(source, anchor)
+            if node in shown or anchor is None:
+                edges.setdefault(node, []).append((_node(link.target, link.anchor), link.line))
+    for node in shown:
+        edges.setdefault(node, [])
+
+    def where(node: str) -> str:
+        note, _, anchor = node.partition("#")
+        return paths[note] + (f"#{anchor}" if anchor else "")
+
     cycles = []
     for component in _strongly_connected(edges):
         members = set(component)
-        start = min(component, key=lambda n: paths[n])
+        start = min(component, key=lambda n: (paths[n.partition("#")[0]], n))
         if len(component) == 1 and not any(t == start for t, _ in edges.get(start, [])):
             continue
         cycle = _cycle_from(start, members, edges)
         cycles.append(cycle)
         line = next(line for target, line in edges[start] if target in members)
-        shown = " → ".join(paths[n] for n in [*cycle, start])
-        report.warning(paths[start], line, "embed.cycle",
-                       f"embed cycle: {shown}; the embed that closes it is shown as a link")
+        route = " → ".join(where(n) for n in [*cycle, start])
+        report.warning(paths[start.partition("#")[0]], line, "embed.cycle",
+                       f"embed cycle: {route}; the embed that closes it is shown as a link")
     return cycles
+
+
+def _node(note: str, anchor: str | None) -> str:
+    return f"{note}#{anchor}" if anchor else note
 
 
 def _cycle_from(start: str, members: set[str], edges: dict) -> list[str]:

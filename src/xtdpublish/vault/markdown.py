@@ -10,16 +10,17 @@ position records where each inline token starts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
-from ..model import Heading
+from ..model import Field, Heading
 from ..report import Report
-from .obsidian_blocks import make_callouts, take_block_ids, unwrap_lone_embeds
+from .obsidian_blocks import make_callouts, query_notices, take_block_ids, unwrap_lone_embeds
 from .obsidian_syntax import parser
 from .refs import RawRef, RefWalk, plain_text, slugify, without_lost_refs
 from .sanitize import SUSPECT, make_safe
+from .tags_fields import TAGS_KEY, fields_of
 
 __all__ = ["ParsedBody", "RawRef", "parse_markdown", "slugify"]  # what links.py and reader.py import
 
@@ -32,18 +33,26 @@ class ParsedBody:
     block_ids: list[str]
     first_h1: str | None
     summary: str
+    tags: list[str] = field(default_factory=list)  # inline #tags, in order, as written
+    fields: list[Field] = field(default_factory=list)  # Dataview fields
 
 
 SUMMARY_LENGTH = 280
 
 
 def parse_markdown(
-    body: str, first_line: int, breaks: bool, path: str, report: Report
+    body: str, first_line: int, breaks: bool, path: str, report: Report, language: str = "en"
 ) -> ParsedBody:
-    """Parse one note's body. ``first_line`` is the file line of the body's first line."""
+    """Parse one note's body. ``first_line`` is the file line of the body's first line;
+    ``language`` is the one notices written into the body are in."""
     md = parser(bool(breaks))
     env: dict = {}
     tokens = md.parse(body, env)
+    fields = fields_of(tokens, first_line)
+    for line in query_notices(tokens, language):
+        report.info(path, first_line + line, "dataview.query",
+                    "a Dataview query is printed as a short notice: its results exist only "
+                    "in Obsidian")
     make_callouts(tokens)
     block_ids = take_block_ids(tokens)
     unwrap_lone_embeds(tokens)
@@ -63,6 +72,8 @@ def parse_markdown(
         block_ids=block_ids,
         first_h1=walk.first_h1,
         summary=_summary(tokens),
+        tags=env.get(TAGS_KEY, []),
+        fields=fields,
     )
 
 

@@ -32,6 +32,17 @@ def read_tags(value: Any, path: str, line: int | None, report: Report) -> tuple[
     return tuple(tags.values())
 
 
+def merge_tags(*groups: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The tags of the properties then of the text (``#tag``), each once: Obsidian merges case
+    variants and shows the spelling first written."""
+    tags: dict[str, str] = {}
+    for group in groups:
+        for tag in group:
+            tag = unicodedata.normalize("NFC", tag)
+            tags.setdefault(tag.casefold(), tag)
+    return tuple(tags.values())
+
+
 def _tag_words(item: Any, path: str, line: int | None, report: Report) -> list[str]:
     if item is None or item == "":
         return []
@@ -115,16 +126,23 @@ def looks_like_site_name(title: str, site_title: str) -> bool:
     return rest[:1] in ("-", "|", "–", "—", ":", "·")
 
 
-def choose_title(source: NoteSource, first_h1: str | None) -> tuple[str, str]:
-    """(title, where it came from): title, alias, navigation, heading or filename."""
+def choose_title(source: NoteSource, first_h1: str | None, rule: str = "obsidian"
+                 ) -> tuple[str, str]:
+    """(title, where it came from), by the vault's title rule (``vault.titles``).
+
+    ``obsidian``: the ``title`` property, else the file name, as Obsidian shows a note; its
+    aliases are other names to link by, never the title. ``eleventy`` (MuseumXTD): its
+    ``title`` is the site's name, so the first alias, the navigation title or the first
+    heading comes before the file name."""
     if source.title:
         return source.title, "title"
-    if source.aliases:
-        return source.aliases[0], "alias"
-    if source.nav is not None and source.nav.title:
-        return source.nav.title, "navigation"
-    if first_h1 and first_h1.strip():
-        return " ".join(first_h1.split()), "heading"
+    if rule == "eleventy":
+        if source.aliases:
+            return source.aliases[0], "alias"
+        if source.nav is not None and source.nav.title:
+            return source.nav.title, "navigation"
+        if first_h1 and first_h1.strip():
+            return " ".join(first_h1.split()), "heading"
     name = source.path.rsplit("/", 1)[-1]
     stem = name[:-3] if name.lower().endswith(".md") else name
     # a name of blanks (" .md", "\x85.md") would be an invisible title: the path shows
@@ -176,16 +194,18 @@ def read_nav(meta: dict[str, Any], lines: dict[str, int], path: str, report: Rep
         return None
     key_line = lines.get("eleventyNavigation.key", line)
     key = _nav_text(value.get("key"), "key", path, key_line, report)
-    if not key:
+    parent = _nav_text(value.get("parent"), "parent", path,
+                       lines.get("eleventyNavigation.parent", line), report)
+    if not key and not parent:
         report.warning(path, key_line, "nav.no-key",
                        "eleventyNavigation has no key; the note is placed outside the navigation")
         return None
-    parent = _nav_text(value.get("parent"), "parent", path,
-                       lines.get("eleventyNavigation.parent", line), report)
+    # Without a key but with a parent, Eleventy's navigation plugin lists the note under its
+    # parent; it only cannot be a parent itself (key "").
     title = _nav_text(value.get("title"), "title", path,
                       lines.get("eleventyNavigation.title", line), report, quiet_numbers=True)
     order = _nav_order(value.get("order"), path, lines.get("eleventyNavigation.order", line), report)
-    return NavEntry(key=key, parent=parent or None, title=title or None, order=order,
+    return NavEntry(key=key or "", parent=parent or None, title=title or None, order=order,
                     line=key_line or 1)
 
 

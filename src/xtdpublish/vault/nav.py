@@ -78,10 +78,11 @@ def _from_keys(items, root_path, site_title, language, report) -> Navigation:
         if item.key is None:
             continue
         if not item.key.strip():
-            report.warning(item.path, item.line, "nav.key",
-                           "eleventyNavigation.key is empty; the note is listed with the "
-                           "unlisted notes")
-            continue
+            if not (item.parent or "").strip():
+                report.warning(item.path, item.line, "nav.key",
+                               "eleventyNavigation.key is empty; the note is listed with the "
+                               "unlisted notes")
+            continue  # with a parent, it is placed under it, and can be no one's parent
         key = item.key.strip()
         if key in by_key:
             report.warning(item.path, item.line, "nav.duplicate",

@@ -35,3 +35,4 @@ class NoteSource:
     uid: str | None  # frontmatter id / uid
     nav: NavEntry | None
     unpublished: str | None  # why the note is kept out ("draft: true"), or None
+    drawing: bool = False  # an Excalidraw drawing: a picture, never a chapter (drawings.py)

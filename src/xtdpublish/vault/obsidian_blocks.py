@@ -1,19 +1,44 @@
 """Obsidian's block syntax, rewritten in the token stream once markdown-it has parsed it.
 
-Callouts (``> [!tip]- Title``), ``^block`` ids and a paragraph that holds one embed
-and nothing else are not markdown-it rules: markdown-it reads them as ordinary
-blockquotes and paragraphs, and these functions recognise and rewrite them after
-parsing (the rules that run during parsing are in obsidian_syntax.py).
+Callouts (``> [!tip]- Title``), ``^block`` ids, a paragraph that holds one embed
+and nothing else, and Dataview's query blocks are not markdown-it rules: markdown-it reads
+them as ordinary blockquotes, paragraphs and code, and these functions recognise and
+rewrite them after parsing (the rules that run during parsing are in obsidian_syntax.py).
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 from markdown_it.token import Token
 
 CALLOUT = re.compile(r"^\[!([A-Za-z0-9_-]+)\]([-+]?)[ \t]*")
 BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$")
+
+
+QUERY_LANGUAGES = frozenset({"dataview", "dataviewjs"})
+# What a Dataview query block prints: its results exist only in Obsidian, with the plugin.
+QUERY_NOTICES = {
+    "en": "Dataview query: its results are shown in Obsidian only.",
+    "fr": "Requête Dataview : ses résultats ne s’affichent que dans Obsidian.",
+    "de": "Dataview-Abfrage: ihre Ergebnisse erscheinen nur in Obsidian.",
+    "es": "Consulta de Dataview: sus resultados solo se muestran en Obsidian.",
+    "it": "Query Dataview: i suoi risultati si vedono solo in Obsidian.",
+}
+
+
+def query_notices(tokens: list[Token], language: str) -> list[int]:
+    """```` ```dataview ```` blocks → a short notice in ``language`` (a query is not text to
+    print, and its results are Obsidian's); returns the body lines where each one was."""
+    notice = QUERY_NOTICES.get(language.split("-")[0].lower(), QUERY_NOTICES["en"])
+    lines = []
+    for token in tokens:
+        if token.type == "fence" and token.info.strip().split(" ")[0].lower() in QUERY_LANGUAGES:
+            token.type, token.tag = "html_block", ""
+            token.content = f'<p class="xtd-query">{html.escape(notice)}</p>\n'
+            lines.append(token.map[0] if token.map else 0)
+    return lines
 
 
 def make_callouts(tokens: list[Token]) -> None:

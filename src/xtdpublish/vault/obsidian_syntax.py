@@ -23,6 +23,7 @@ from markdown_it.common.utils import escapeHtml
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..mathsyntax import use_math
+from .tags_fields import find_tags
 
 IMAGE_EXTENSIONS = frozenset(
     "png jpg jpeg gif svg webp avif bmp tif tiff ico".split()
@@ -60,6 +61,7 @@ def parser(breaks: bool) -> MarkdownIt:
     md.add_render_rule("math_inline", _math_markup("span", "inline"))
     md.add_render_rule("math_inline_double", _math_markup("span", "block"))  # inside a paragraph
     md.add_render_rule("math_block", _math_markup("div", "block"))
+    md.core.ruler.before("text_join", "xtd_tags", find_tags)  # see tags_fields.py for why here
     return md
 
 

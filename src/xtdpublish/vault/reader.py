@@ -11,15 +11,22 @@ from __future__ import annotations
 import mimetypes
 import posixpath
 import re
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 from ..config import Config
-from ..model import Asset, Link, LinkStatus, Model, Note, Site
+from ..model import Asset, Field, Link, LinkStatus, Model, Note, Site
 from ..report import Report
 from .files import scan_vault
 from .git import git_history
 from .links import LinkIndex, NoteTarget, backlinks, report_embed_cycles
+from .drawings import (
+    drawing_name,
+    embeds_as_images,
+    exported_images,
+    is_drawing_file,
+)
 from .cache import (
     ParseCache,
     diagnostics_from_json,
@@ -28,7 +35,7 @@ from .cache import (
     headings_to_json,
 )
 from .markdown import ParsedBody, RawRef, parse_markdown, slugify
-from .metadata import choose_title
+from .metadata import choose_title, merge_tags
 from .nav import NavItem, build_nav
 from .parallel import map_shared
 from .source import NoteSource, read_note
@@ -37,6 +44,7 @@ ID_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 # Reading a note's frontmatter costs ~0.09 ms, a fifth of parsing it: a worker reads its share
 # only from this many notes up (a fork and the results' way back cost ~30-60 ms).
 READ_SHARE = 1500
+DRAWING_REASON = "an Excalidraw drawing: shown as its exported image where a note embeds it"
 
 
 def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | None = None) -> Model:
@@ -46,6 +54,7 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
     history = git_history(root, report)
     sources: list[NoteSource] = []
     unpublished: list[NoteSource] = []
+    drawings: list[NoteSource] = []
     read = map_shared(partial(_read_note, config=config, history=history), files.notes,
                       lambda file: len(file.text), min_share=READ_SHARE)
     for source, diagnostics in read:
@@ -53,14 +62,22 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
         if source.unpublished:
             report.skip(source.path, source.unpublished)
             unpublished.append(source)
+        elif source.drawing:
+            report.skip(source.path, DRAWING_REASON)
+            drawings.append(source)
         else:
             sources.append(source)
     cache = cache or ParseCache(None)
-    bodies = _parse_all(sources, config.vault.breaks, cache, report)
+    bodies = _parse_all(sources, config.vault.breaks, config.site.language, cache, report)
     cache.save()
-    titles = {s.path: choose_title(s, bodies[s.path].first_h1) for s in sources}
+    titles = {s.path: choose_title(s, bodies[s.path].first_h1, config.vault.titles)
+              for s in sources}
     ids = note_ids([s.path for s in sources])
-    other_ids = _other_ids([s.path for s in unpublished] + list(files.excluded), set(ids.values()))
+    drawing_files = [path for path in files.assets if is_drawing_file(path)]
+    drawing_paths = [s.path for s in drawings] + drawing_files
+    other_ids = _other_ids([s.path for s in unpublished] + list(files.excluded) + drawing_paths,
+                           set(ids.values()))
+    images = exported_images(drawing_paths, files.assets)
 
     targets = {
         s.path: NoteTarget(
@@ -77,6 +94,11 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
         NoteTarget(id=other_ids[p], path=p, title=_stem(p), published=False,
                    reason="excluded by vault.include/exclude")
         for p in sorted(files.excluded)
+    ] + [
+        NoteTarget(id=other_ids[path], path=path, title=drawing_name(path), drawing=True,
+                   image=images[path], aliases=aliases)
+        for path, aliases in [*((s.path, s.aliases) for s in drawings),
+                              *((p, ()) for p in drawing_files)]
     ]
     index = LinkIndex([*targets.values(), *hidden], files.assets, report)
     links: dict[str, tuple[Link, ...]] = {
@@ -84,8 +106,10 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
         for s in sources
     }
     paths = {ids[s.path]: s.path for s in sources}
+    _show_drawings(sources, ids, bodies, links, hidden, report)
     back = backlinks(links)
-    report_embed_cycles(links, paths, report)
+    report_embed_cycles(links, paths, report,
+                        {ids[s.path]: bodies[s.path].headings for s in sources})
 
     navigation = build_nav(
         [_nav_item(s, ids[s.path], titles[s.path][0], links[ids[s.path]]) for s in sources],
@@ -107,12 +131,41 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
     )
 
 
-def _parse_all(sources: list[NoteSource], breaks: bool, cache: ParseCache,
+def _show_drawings(sources: list[NoteSource], ids: dict[str, str], bodies: dict[str, ParsedBody],
+                   links: dict[str, tuple[Link, ...]], targets: list[NoteTarget],
+                   report: Report) -> None:
+    """Embeds of drawings become the drawings' images in the bodies; a drawing that has no
+    exported image is warned about once, however many notes embed it."""
+    drawings = {t.id: t for t in targets if t.drawing}
+    embedded_by: dict[str, int] = {}
+    for source in sources:
+        note_links = links[ids[source.path]]
+        shown = {}
+        for number, link in enumerate(note_links):
+            drawing = drawings.get(link.target) if link.embed else None
+            if drawing is not None:
+                shown[number] = (drawing_name(drawing.path), drawing.image is not None)
+                embedded_by[drawing.id] = embedded_by.get(drawing.id, 0) + 1
+        if shown:
+            body = bodies[source.path]
+            bodies[source.path] = replace(body, html=embeds_as_images(body.html, shown))
+    for drawing_id, count in sorted(embedded_by.items(), key=lambda i: drawings[i[0]].path):
+        drawing = drawings[drawing_id]
+        if drawing.image is None:
+            stem = drawing.path.removesuffix(".md")
+            report.warning(drawing.path, None, "drawing.no-image",
+                           f"the Excalidraw drawing {drawing_name(drawing.path)!r} has no "
+                           f"exported image ({stem}.svg or .png beside it): the {count} "
+                           f"embed(s) of it show a placeholder. Turn on the plugin's "
+                           f"auto-export (SVG or PNG)")
+
+
+def _parse_all(sources: list[NoteSource], breaks: bool, language: str, cache: ParseCache,
                report: Report) -> dict[str, ParsedBody]:
     """path → parsed body: from the cache when this very text was parsed before, the others
     parsed on every core the work is worth (see parallel.py). Their diagnostics are reported
     in the order of the notes, however the work was shared."""
-    keys = {s.path: cache.key(s.path, s.body_line, breaks, s.body) for s in sources}
+    keys = {s.path: cache.key(s.path, s.body_line, breaks, language, s.body) for s in sources}
     parsed: dict[str, tuple[ParsedBody, list]] = {}
     misses = []
     for source in sources:
@@ -121,7 +174,8 @@ def _parse_all(sources: list[NoteSource], breaks: bool, cache: ParseCache,
             misses.append(source)
         else:
             parsed[source.path] = found
-    entries = map_shared(partial(_parse_to_json, breaks=breaks), misses, _body_size)
+    entries = map_shared(partial(_parse_to_json, breaks=breaks, language=language), misses,
+                         _body_size)
     for source, entry in zip(misses, entries):
         cache.put(keys[source.path], entry)
         parsed[source.path] = _body_from_json(entry)
@@ -139,10 +193,10 @@ def _read_note(file, config: Config, history: dict) -> tuple[NoteSource, list]:
     return read_note(file, config, history.get(file.path), local), local.diagnostics
 
 
-def _parse_to_json(source: NoteSource, breaks: bool) -> dict:
+def _parse_to_json(source: NoteSource, breaks: bool, language: str) -> dict:
     """One note parsed, as the parse cache keeps it: plain data, so a worker can send it."""
     local = Report()
-    body = parse_markdown(source.body, source.body_line, breaks, source.path, local)
+    body = parse_markdown(source.body, source.body_line, breaks, source.path, local, language)
     return _body_to_json(body, local.diagnostics)
 
 
@@ -168,6 +222,8 @@ def _body_to_json(body: ParsedBody, diagnostics) -> dict:
         "block_ids": body.block_ids,
         "first_h1": body.first_h1,
         "summary": body.summary,
+        "tags": body.tags,
+        "fields": [[f.key, f.value, f.line] for f in body.fields],
         "diagnostics": diagnostics_to_json(diagnostics),
     }
 
@@ -180,6 +236,8 @@ def _body_from_json(entry: dict):
         block_ids=[str(b) for b in entry["block_ids"]],
         first_h1=entry["first_h1"],
         summary=str(entry["summary"]),
+        tags=[str(tag) for tag in entry["tags"]],
+        fields=[Field(str(key), str(value), int(line)) for key, value, line in entry["fields"]],
     )
     return body, diagnostics_from_json(entry["diagnostics"])
 
@@ -261,11 +319,12 @@ def _note(source: NoteSource, note_id: str, title: tuple[str, str], body: Parsed
           links: tuple[Link, ...], back: tuple[str, ...], nav_parent: str | None) -> Note:
     return Note(
         id=note_id, path=source.path, title=title[0], title_source=title[1],
-        aliases=tuple(source.aliases), tags=tuple(source.tags),
+        aliases=tuple(source.aliases), tags=merge_tags(source.tags, body.tags),
         published=source.published, updated=source.updated, date_source=source.date_source,
         first_path=source.first_path or source.path, uid=source.uid,
         nav_parent=nav_parent, body_line=source.body_line, body_html=body.html,
         summary=body.summary, headings=tuple(body.headings), links=links, backlinks=back,
+        fields=tuple(body.fields),
     )
 
 

@@ -44,15 +44,30 @@ HTML_URL_ATTR = re.compile(
 )
 
 
+# Latin letters that Unicode does not decompose into ASCII (œ is no o + e), spelt as anyascii
+# spells them: every such letter of Latin-1, Latin Extended-A and -B, and the IPA letters of
+# African orthographies (ɛ ɔ ə ɲ ŋ). A table, not the library: 83 letters against 2.6 MB,
+# the same spellings, and scripts other than Latin keep their own letters (see slugify).
+LATIN_LETTERS = dict(pair.split("=") for pair in (
+    "ß=ss æ=ae ð=d ø=o þ=th đ=d ħ=h ı=i ĸ=q ŀ=l ł=l ŉ=n ŋ=ng œ=oe ŧ=t ƀ=b ƃ=b ƈ=c ƌ=d ƍ=z "
+    "ƒ=f ƕ=hw ƙ=k ƚ=l ƛ=l ƞ=n ƣ=gh ƥ=p ƪ=sh ƫ=t ƭ=t ƴ=y ƶ=z ƺ=zh ƻ=dz ƾ=ts ƿ=w ǀ=c ǁ=x ǂ=qc "
+    "ǃ=q ǝ=e ǣ=ae ǥ=g ǯ=zh ǽ=ae ǿ=o ȝ=y ȡ=d ȣ=ou ȥ=z ȴ=l ȵ=n ȶ=t ȷ=j ȸ=db ȹ=qp ȼ=c ȿ=s ɀ=z "
+    "ɇ=e ɉ=j ɋ=q ɍ=r ɏ=y ɛ=e ɔ=o ə=e ɲ=n ɣ=g ʋ=v ʒ=zh ɓ=b ɗ=d ɖ=d ɠ=g ɨ=i ʉ=u ʊ=u ɪ=i"
+).split())
+
+
 def slugify(text: str, fallback: str = "section") -> str:
     """A stable, ASCII-folded, lowercase, ``-`` separated slug (``Gérer ses collections`` →
-    ``gerer-ses-collections``); scripts with no ASCII form keep their letters."""
-    folded = unicodedata.normalize("NFKD", text)
-    # punctuation such as ’ separates words; letters with no ASCII form are dropped
+    ``gerer-ses-collections``, ``Œuvre`` → ``oeuvre``, ``Weißbuch`` → ``weissbuch``); scripts
+    with no ASCII form keep their letters."""
+    folded = unicodedata.normalize("NFKD", text).lower()
+    # punctuation such as ’ separates words; Latin letters with no decomposition are spelt
+    # out (LATIN_LETTERS), letters of other scripts are dropped here
     folded = "".join(
-        c if c.isascii() or c.isalnum() else "-" for c in folded if not unicodedata.combining(c)
+        c if c.isascii() else LATIN_LETTERS.get(c) or (c if c.isalnum() else "-")
+        for c in folded if not unicodedata.combining(c)
     )
-    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower().encode("ascii", "ignore").decode()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.encode("ascii", "ignore").decode()).strip("-")
     if not slug:
         slug = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", text).lower()).strip("-")
     return slug or fallback
@@ -229,6 +244,9 @@ class RefWalk:
 
 
 C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
+# app://local/C:/Users/me/Vault/img/x.png (Obsidian before 0.15), app://0f3c1a…/… (later)
+APP_URL = re.compile(r"app://(?:local|[0-9a-f]{6,64})/+([^#]*)", re.I)
+APP_PREFIX = "app://local/"  # how links.py knows a target is an absolute path of the app
 
 
 def _local_target(url: str, same_note: bool) -> tuple[str, str | None, str] | None:
@@ -241,6 +259,9 @@ def _local_target(url: str, same_note: bool) -> tuple[str, str | None, str] | No
         return ("", unquote(url[1:]), "note") if same_note and len(url) > 1 else None
     if url.startswith("//"):
         return None
+    app = APP_URL.match(url)
+    if app:  # older Obsidian wrote absolute URLs of its own app: a file of the vault, somewhere
+        return APP_PREFIX + unquote(app.group(1).split("?", 1)[0]), None, "file"
     scheme = SCHEME.match(url)
     if scheme and len(scheme.group(1)) > 1 and scheme.group(1).lower() != "file":
         return None

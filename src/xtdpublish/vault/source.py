@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..config import Config
 from ..report import Report
 from .dates import note_dates
+from .drawings import is_drawing
 from .files import SourceFile
 from .frontmatter import split_frontmatter
 from .git import GitDates
@@ -28,7 +29,8 @@ def read_note(file: SourceFile, config: Config, git: GitDates | None, report: Re
     aliases = read_aliases(meta, lines, path, report)
     nav = read_nav(meta, lines, path, report)
     title = read_title(meta, config.site.title, path, lines.get("title"), report)
-    if title and (aliases or (nav and nav.title)) and looks_like_site_name(title, config.site.title):
+    if title and config.vault.titles == "eleventy" and (aliases or (nav and nav.title)) \
+            and looks_like_site_name(title, config.site.title):
         report.info(path, lines.get("title"), "title.site-name",
                     f"title: {title!r} looks like the site's name, not the note's; "
                     f"the note's title is taken from its alias or navigation")
@@ -51,6 +53,7 @@ def read_note(file: SourceFile, config: Config, git: GitDates | None, report: Re
         uid=_uid(meta, lines, path, report),
         nav=nav,
         unpublished=unpublished_reason(meta, lines, path, report),
+        drawing=is_drawing(path, meta),
     )
 
 

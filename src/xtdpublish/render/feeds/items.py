@@ -38,7 +38,8 @@ URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+\Z")
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # The fields of a note that no feed shows nor reports: a change to them alone (a new backlink,
 # a moved heading) does not rebuild a feed. tests/test_incremental.py's random edits hold it true.
-UNREAD_NOTE_FIELDS = frozenset({"title_source", "aliases", "nav_parent", "body_line", "headings", "backlinks"})
+UNREAD_NOTE_FIELDS = frozenset({"title_source", "aliases", "nav_parent", "body_line", "headings", "backlinks",
+                                "fields"})
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def host_of(base_url: str) -> str:
 def select_notes(notes: tuple[Note, ...] | list[Note], tags: tuple[str, ...], limit: int) -> list[Note]:
     """The notes carrying one of ``tags`` (all notes when empty), newest first, at most ``limit``."""
     wanted = {_tag_key(tag) for tag in tags}
-    chosen = [n for n in notes if not wanted or wanted & {_tag_key(t) for t in n.tags}]
+    chosen = [n for n in notes if not wanted or wanted & _tag_keys(n.tags)]
     chosen.sort(key=lambda n: (n.title.casefold(), n.title, n.path))
     chosen.sort(key=lambda n: _aware(n.published), reverse=True)  # stable: ties keep title order
     return chosen[:limit]
@@ -364,6 +365,15 @@ _NOTE_FIELDS = tuple(f.name for f in fields(Note) if f.name not in UNREAD_NOTE_F
 
 def _tag_key(tag: str) -> str:
     return tag.lstrip("#").casefold()
+
+
+def _tag_keys(tags: tuple[str, ...]) -> set[str]:
+    """A note's tags and the tags they nest in: as in Obsidian, #inbox/to-read is an #inbox."""
+    keys = set()
+    for tag in tags:
+        parts = _tag_key(tag).split("/")
+        keys.update("/".join(parts[:n]) for n in range(1, len(parts) + 1))
+    return keys
 
 
 def _aware(moment: datetime) -> datetime:
