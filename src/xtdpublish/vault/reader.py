@@ -56,7 +56,7 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
         else:
             sources.append(source)
     cache = cache or ParseCache(None)
-    bodies = _parse_all(sources, config.vault.breaks, cache, report)
+    bodies = _parse_all(sources, config.vault.breaks, config.site.language, cache, report)
     cache.save()
     titles = {s.path: choose_title(s, bodies[s.path].first_h1) for s in sources}
     ids = note_ids([s.path for s in sources])
@@ -107,12 +107,12 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
     )
 
 
-def _parse_all(sources: list[NoteSource], breaks: bool, cache: ParseCache,
+def _parse_all(sources: list[NoteSource], breaks: bool, language: str, cache: ParseCache,
                report: Report) -> dict[str, ParsedBody]:
     """path → parsed body: from the cache when this very text was parsed before, the others
     parsed on every core the work is worth (see parallel.py). Their diagnostics are reported
     in the order of the notes, however the work was shared."""
-    keys = {s.path: cache.key(s.path, s.body_line, breaks, s.body) for s in sources}
+    keys = {s.path: cache.key(s.path, s.body_line, breaks, language, s.body) for s in sources}
     parsed: dict[str, tuple[ParsedBody, list]] = {}
     misses = []
     for source in sources:
@@ -121,7 +121,7 @@ def _parse_all(sources: list[NoteSource], breaks: bool, cache: ParseCache,
             misses.append(source)
         else:
             parsed[source.path] = found
-    entries = map_shared(partial(_parse_to_json, breaks=breaks), misses, _body_size)
+    entries = map_shared(partial(_parse_to_json, breaks=breaks, language=language), misses, _body_size)
     for source, entry in zip(misses, entries):
         cache.put(keys[source.path], entry)
         parsed[source.path] = _body_from_json(entry)
@@ -139,10 +139,10 @@ def _read_note(file, config: Config, history: dict) -> tuple[NoteSource, list]:
     return read_note(file, config, history.get(file.path), local), local.diagnostics
 
 
-def _parse_to_json(source: NoteSource, breaks: bool) -> dict:
+def _parse_to_json(source: NoteSource, breaks: bool, language: str) -> dict:
     """One note parsed, as the parse cache keeps it: plain data, so a worker can send it."""
     local = Report()
-    body = parse_markdown(source.body, source.body_line, breaks, source.path, local)
+    body = parse_markdown(source.body, source.body_line, breaks, source.path, local, language)
     return _body_to_json(body, local.diagnostics)
 
 
