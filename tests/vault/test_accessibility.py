@@ -48,6 +48,14 @@ def test_images_without_alternative_text_are_reported_with_their_line_and_get_a_
     assert "![[images/Logo-Canton_de_Vaud.svg|what it shows]]" in message
 
 
+def test_raw_html_alt_written_as_a_file_name_or_left_bare():
+    body, report = parse('<p><img src="a.png" alt="a.png"> <img alt src="b.png"> <img alt=Salle src=c.png>'
+                         ' <img src="d.png" alt/></p>\n')
+    assert found(report, "a11y.image-alt") == [1]
+    assert [(i.get("alt"), i.get("data-alt")) for i in images(body)] == [
+        ("a", "guessed"), ("", None), ("Salle", None), ("", None)]  # a bare alt is alt=""
+
+
 def test_an_alt_that_is_a_file_name_is_no_alternative_text():
     body, report = parse("![IMG_2034.JPG](IMG_2034.JPG) and ![Pasted image 2023.png](x.png)\n")
     assert found(report, "a11y.image-alt") == [1, 1]

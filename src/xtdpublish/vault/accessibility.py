@@ -29,7 +29,8 @@ from .refs import RawRef, closing_inline, plain_text
 GUESSED = 'data-alt="guessed"'
 FILE_NAME = re.compile(r"\S.*\.(png|jpe?g|gif|svg|webp|avif|bmp|tiff?|ico)", re.IGNORECASE)
 IMG_TAG = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
-ALT_ATTRIBUTE = re.compile(r"\salt\s*=", re.IGNORECASE)
+ALT_ATTRIBUTE = re.compile(r"""\salt(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?(?=[\s/>])""",
+                           re.IGNORECASE)
 SRC_ATTRIBUTE = re.compile(r"""\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 TABLE = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
 HEADER_CELL = re.compile(r"<th[\s>]", re.IGNORECASE)
@@ -157,8 +158,12 @@ class AccessibilityWalk:
     def _html(self, content: str, line: int, refs: list[RawRef], block: bool) -> str:
         def image(match: re.Match) -> str:
             tag = match.group(0)
-            if ALT_ATTRIBUTE.search(tag):
-                return tag
+            alt = ALT_ATTRIBUTE.search(tag)
+            written = next((g for g in alt.groups() if g is not None), "") if alt else None
+            if written is not None and not FILE_NAME.fullmatch(written.strip()):
+                return tag  # its text, or alt="": an ornament, said on purpose
+            if alt:
+                tag = tag[:alt.start()] + tag[alt.end():]
             src = SRC_ATTRIBUTE.search(tag)
             name = _name_of(next((g for g in src.groups() if g is not None), "") if src else "", refs)
             guess = alt_from_file_name(name) if name else ""
