@@ -65,14 +65,3 @@ def violations(report: dict) -> list[str]:
             html = " ".join(test.get("earl:result", {}).get("html", "").split())[:160]
             lines.append(f"{rule.get('earl:impact')} {rule.get('dct:title')} {where}: {html}")
     return lines
-
-
-def conformance(report: dict) -> dict:
-    """The accessibility metadata as Ace read it: property → list of values."""
-    found: dict = {}
-    for name, value in report.get("properties", {}).items():
-        found[name] = value
-    metadata = report.get("earl:testSubject", {}).get("metadata", {})
-    for name, value in metadata.items():
-        found[name] = value if isinstance(value, list) else [value]
-    return found
