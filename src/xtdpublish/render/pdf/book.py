@@ -26,6 +26,7 @@ from ...model import Link, Model, Note
 from ...report import Report
 from ..body import BodyPolicy, Video, anchor_id
 from ..guide import Guide, Section, build_guide, find_theme, format_date, typeset, vault_file
+from . import tagging
 from .fetcher import ConfinedFetcher, weasyprint_log
 from .paper import Prepared, prepare, report_log
 
@@ -115,6 +116,10 @@ def compose(guide: Guide, model: Model, env: jinja2.Environment, theme: Path) ->
 
 
 def _weasyprint(prepared: Prepared, model: Model, fetcher, report: Report) -> bytes:
+    if not tagging.install():
+        report.warning("guide", None, "pdf.tagging",
+                       "this WeasyPrint is not the one xtdpublish's tagging was written for: the PDF "
+                       "marks no passage's language, no formula, and decorative images as figures")
     with weasyprint_log() as records, fewer_collections(freeze=True):
         document = HTML(
             string=prepared.html, base_url=model.root.resolve().as_uri() + "/", url_fetcher=fetcher

@@ -67,8 +67,6 @@ def report_log(records: list[logging.LogRecord], prepared: Prepared, report: Rep
             report.warning(path, line, code, message)
     for record in records:
         message = record.getMessage().strip()
-        if "no required alt" in message:
-            continue  # already reported by prepare, as pdf.alt, with advice
         path, line = _source_of(message, prepared.sources)
         resource = "load" in message.lower() or "url" in message.lower()
         code = "pdf.resource" if resource else "pdf.layout"
@@ -224,11 +222,6 @@ def _paper_image(image, note: str | None, prepared: Prepared) -> None:
                                      "copy it into the vault and link the copy"))
         _replace_by_alt(image)
         return
-    if not (image.get("alt") or "").strip():
-        prepared.diagnostics.append((note, line, "pdf.alt",
-                                     f"image {unquote(src.rsplit('/', 1)[-1])} has no alt text: "
-                                     "describe it for readers who cannot see it"))
-        image.set("alt", "")
 
 
 def _replace_by_alt(image) -> None:
