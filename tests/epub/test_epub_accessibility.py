@@ -8,14 +8,13 @@ suite; the help vault and a synthetic 1,000-note vault with ``XTD_ACE_ALL=1``.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 from ace import run_ace, violations
-from conftest import REPO, SAMPLE_CONFIG, SAMPLE_VAULT, SHARED
+from conftest import REPO, TINY_PNG
 from epubcheck import problems, run_epubcheck
 from lxml import etree
 
@@ -28,27 +27,13 @@ from xtdpublish.vault.reader import read_vault
 NS = {"opf": "http://www.idpf.org/2007/opf", "x": "http://www.w3.org/1999/xhtml",
       "epub": "http://www.idpf.org/2007/ops"}
 EPUB_TYPE = f"{{{NS['epub']}}}type"
-HELP_VAULT = SHARED / "vaults" / "obsidian-help-en"
-HELP_CONFIG = """\
-[site]
-title = "Obsidian Help"
-author = "Obsidian"
-language = "en"
-base_url = "https://help.obsidian.md"
-
-[guide]
-root = "Home.md"
-"""
 ALL = os.environ.get("XTD_ACE_ALL") == "1"
 # Ace's table (epub-type-has-matching-role) for the epub:types a book of notes can carry;
 # a deprecated role (doc-endnote) needs none.
-MATCHING = {**{t: r for t, r in ROLES.items()}, "noteref": "doc-noteref", "endnotes": "doc-endnotes",
+MATCHING = {**ROLES, "noteref": "doc-noteref", "endnotes": "doc-endnotes",
             "footnote": "doc-footnote", "cover": None, "titlepage": None, "endnote": None,
             "bodymatter": None, "frontmatter": None, "backmatter": None, "landmarks": None}
 CONFORMS = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000d4944415478da63f8cfc0f01f0005000201a5b6f1a20000000049454e44ae426082")
 
 
 def build(vault: Path, out: Path):
@@ -98,7 +83,7 @@ NOTES = {
         "Un fait[^1] et un autre[^2].\n\n![[salle.png|La salle des fresques, vue de l'entrée]]\n\n"
         "|   | 2023 | 2024 |\n|---|---|---|\n| Visites | 10 | 12 |\n\n"
         "[^1]: Selon le rapport annuel.\n[^2]: Ibid.\n"),
-    "salle.png": PNG,
+    "salle.png": TINY_PNG,
 }
 
 
@@ -166,20 +151,9 @@ def test_an_empty_header_cell_of_raw_html_becomes_a_data_cell(make_vault, tmp_pa
 # --- Ace by DAISY ------------------------------------------------------------------------------
 
 
-def copy_sample(root: Path) -> Path:
-    if not SAMPLE_VAULT.is_dir():
-        pytest.skip(f"the MuseumXTD sample vault is not here ({SAMPLE_VAULT})")
-    vault = root / "museumxtd-sample"
-    shutil.copytree(SAMPLE_VAULT, vault, symlinks=True)
-    for path in [vault, *vault.rglob("*")]:
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    (vault / "xtdpublish.toml").write_text(SAMPLE_CONFIG, encoding="utf-8")
-    return vault
-
-
 @pytest.mark.slow
-def test_ace_finds_nothing_in_the_sample(tmp_path):
-    book, report = build(copy_sample(tmp_path), tmp_path / "out")
+def test_ace_finds_nothing_in_the_sample(sample_vault, tmp_path):
+    book, report = build(sample_vault, tmp_path / "out")
     assert roles_missing(book) == []
     ace = run_ace(book, tmp_path / "ace")
     assert violations(ace) == []
@@ -193,13 +167,8 @@ def test_ace_finds_nothing_in_the_sample(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not ALL, reason="Ace on the help vault takes minutes: XTD_ACE_ALL=1")
-def test_ace_finds_nothing_in_the_help_vault(tmp_path):
-    if not HELP_VAULT.is_dir():
-        pytest.skip(f"the Obsidian help vault is not here ({HELP_VAULT})")
-    vault = tmp_path / "help"
-    shutil.copytree(HELP_VAULT, vault, symlinks=True)
-    (vault / "xtdpublish.toml").write_text(HELP_CONFIG, encoding="utf-8")
-    book, _ = build(vault, tmp_path / "out")
+def test_ace_finds_nothing_in_the_help_vault(help_vault, tmp_path):
+    book, _ = build(help_vault, tmp_path / "out")
     assert violations(run_ace(book, tmp_path / "ace")) == []
 
 

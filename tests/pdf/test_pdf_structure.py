@@ -4,11 +4,10 @@ H1, a passage's language is marked, formulas are Formula elements whose text is 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_CONFIG, SAMPLE_VAULT, SHARED
+from conftest import TINY_PNG
 from structure import drawn_images, heading_gaps, structure
 
 from xtdpublish.config import load_config
@@ -16,12 +15,6 @@ from xtdpublish.render.pdf import book as pdf_renderer
 from xtdpublish.render.pdf import tagging
 from xtdpublish.report import Report
 from xtdpublish.vault.reader import read_vault
-
-HELP_VAULT = SHARED / "vaults" / "obsidian-help-en"
-HELP_CONFIG = '[site]\ntitle = "Obsidian Help"\nlanguage = "en"\n[guide]\nroot = "Home.md"\n'
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000d4944415478da63f8cfc0f01f0005000201a5b6f1a20000000049454e44ae426082")
 
 
 def build_pdf(vault: Path, out: Path):
@@ -53,7 +46,7 @@ NOTES = {
         'Une aire de <span class="xtd-math" data-display="inline">\\pi r^2</span> mètres carrés.\n\n'
         '<iframe src="https://www.youtube.com/embed/abc" title="La visite"></iframe>\n\n'
         "## Étage\n\n#### Détail\n"),
-    "plan.png": PNG, "photo_salle.png": PNG, "filet.png": PNG,
+    "plan.png": TINY_PNG, "photo_salle.png": TINY_PNG, "filet.png": TINY_PNG,
 }
 
 
@@ -82,7 +75,7 @@ def test_the_patch_changes_nothing_where_it_has_nothing_to_add(make_vault, tmp_p
     vault = make_vault({
         "xtdpublish.toml": '[site]\ntitle = "T"\nlanguage = "fr"\n',
         "a.md": "# A\n\nTexte et [lien](https://e.org).\n\n![Un plan](plan.png)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
-        "plan.png": PNG,
+        "plan.png": TINY_PNG,
     })
     assert tagging.compatible()
     _, _, patched = build_pdf(vault, tmp_path / "patched")
@@ -107,20 +100,9 @@ def test_without_the_expected_internals_weasyprint_tags_alone_and_the_build_says
     assert not [node for node in nodes if node.kind == "Formula" or node.lang]
 
 
-def copy_vault(source: Path, root: Path, config: str) -> Path:
-    if not source.is_dir():
-        pytest.skip(f"this vault is not here ({source})")
-    vault = root / source.name
-    shutil.copytree(source, vault, symlinks=True)
-    for path in [vault, *vault.rglob("*")]:
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    (vault / "xtdpublish.toml").write_text(config, encoding="utf-8")
-    return vault
-
-
 @pytest.mark.slow
-def test_the_samples_structure_follows_each_rule(tmp_path):
-    model, report, path = build_pdf(copy_vault(SAMPLE_VAULT, tmp_path, SAMPLE_CONFIG), tmp_path / "out")
+def test_the_samples_structure_follows_each_rule(sample_vault, tmp_path):
+    model, report, path = build_pdf(sample_vault, tmp_path / "out")
     nodes = structure(path)
     check_rules(nodes, "fr")
     videos = sum(note.body_html.count("<iframe") for note in model.notes)
@@ -132,8 +114,8 @@ def test_the_samples_structure_follows_each_rule(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_help_vaults_structure_follows_each_rule(tmp_path):
-    _, _, path = build_pdf(copy_vault(HELP_VAULT, tmp_path, HELP_CONFIG), tmp_path / "out")
+def test_the_help_vaults_structure_follows_each_rule(help_vault, tmp_path):
+    _, _, path = build_pdf(help_vault, tmp_path / "out")
     nodes = structure(path)
     check_rules(nodes, "en")
     assert sum(node.kind == "Figure" for node in nodes) > 100
