@@ -183,3 +183,10 @@ def test_ace_finds_nothing_in_a_thousand_notes(tmp_path):
     book, _ = build(synthetic_vault(tmp_path / "vault", 1000), tmp_path / "out")
     assert roles_missing(book) == []
     assert violations(run_ace(book, tmp_path / "ace")) == []
+
+
+def test_every_language_says_every_part_of_the_summary():
+    from xtdpublish.render.epub.conformance import WORDS
+
+    assert all(set(words) == set(WORDS["en"]) for words in WORDS.values())
+    assert all("{n}" in words[key][1] for words in WORDS.values() for key in ("guessed", "tables"))
