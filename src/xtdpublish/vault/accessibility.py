@@ -32,7 +32,8 @@ IMG_TAG = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
 ALT_ATTRIBUTE = re.compile(r"""\salt(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?(?=[\s/>])""",
                            re.IGNORECASE)
 SRC_ATTRIBUTE = re.compile(r"""\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
-TABLE = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
+TABLE_OPEN = re.compile(r"<table\b", re.IGNORECASE)
+TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
 HEADER_CELL = re.compile(r"<th[\s>]", re.IGNORECASE)
 URL_TEXT = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 # Link texts that say nothing of where they lead, by language; English ones are met in
@@ -156,6 +157,8 @@ class AccessibilityWalk:
             "belongs to; give the first row the columns' names")
 
     def _html(self, content: str, line: int, refs: list[RawRef], block: bool) -> str:
+        lines = _Lines(content, line)
+
         def image(match: re.Match) -> str:
             tag = match.group(0)
             alt = ALT_ATTRIBUTE.search(tag)
@@ -167,15 +170,33 @@ class AccessibilityWalk:
             src = SRC_ATTRIBUTE.search(tag)
             name = _name_of(next((g for g in src.groups() if g is not None), "") if src else "", refs)
             guess = alt_from_file_name(name) if name else ""
-            self._missing_alt(line + content.count("\n", 0, match.start()), name or "<img>", guess,
+            self._missing_alt(lines.at(match.start()), name or "<img>", guess,
                               'alt="what it shows" (alt="" if it is only decoration)')
             return f'{tag[:4]} alt="{_attribute(guess)}" {GUESSED}{tag[4:]}'
 
-        if block:
-            for table in TABLE.finditer(content):
-                if not HEADER_CELL.search(table.group(0)):
-                    self._no_header(line + content.count("\n", 0, table.start()), "no <th> cell")
-        return IMG_TAG.sub(image, content) if "<img" in content.lower() else content
+        if block and "<table" in content.lower():
+            start = 0  # each table is what lies between its <table and the next </table>: linear
+            for close in TABLE_CLOSE.finditer(content):
+                opening = TABLE_OPEN.search(content, start, close.start())
+                if opening and not HEADER_CELL.search(content, opening.start(), close.start()):
+                    self._no_header(lines.at(opening.start()), "no <th> cell")
+                start = close.end()
+        if "<img" not in content.lower():
+            return content
+        lines = _Lines(content, line)  # from the top again, for the images
+        return IMG_TAG.sub(image, content)
+
+
+class _Lines:
+    """The file line of positions in ``text`` met in increasing order, each counted once."""
+
+    def __init__(self, text: str, first: int) -> None:
+        self.text, self.position, self.line = text, 0, first
+
+    def at(self, position: int) -> int:
+        self.line += self.text.count("\n", self.position, position)
+        self.position = position
+        return self.line
 
 
 def _ref_of(src: str, refs: list[RawRef]) -> RawRef | None:
