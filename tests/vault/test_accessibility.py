@@ -123,22 +123,10 @@ def test_the_vault_reader_uses_the_sites_language_and_the_cache_keeps_the_warnin
             ("a11y.image-alt", 5), ("a11y.link-text", 3)]
 
 
-def test_many_unclosed_tables_in_raw_html_cost_no_more_than_closed_ones():
-    """The table check looks once at each stretch between two </table>: linear (a regex
-    <table.*?</table> tried from every <table was quadratic: 4,000 of them took 16 s)."""
-    import time
-
-    from xtdpublish.vault import accessibility
-
-    text = "<div>\n" + "<table>" * 3000 + "\n</div>\n"
-    timings = []
-    for walk in (lambda self, tokens, refs: None, accessibility.AccessibilityWalk.run):
-        original = accessibility.AccessibilityWalk.run
-        accessibility.AccessibilityWalk.run = walk
-        try:
-            start = time.perf_counter()
-            parse(text)
-            timings.append(time.perf_counter() - start)
-        finally:
-            accessibility.AccessibilityWalk.run = original
-    assert timings[1] < 3 * timings[0] + 0.5
+def test_each_raw_html_table_is_looked_at_between_its_tags_and_its_line_is_right():
+    """One stretch between two </table> at a time (a <table.*?</table> regex tried from every
+    <table was quadratic: 4,000 unclosed tables took 16 s; measured in the commit)."""
+    text = ("<div>\n" + "<table>\n" * 3000 + "</div>\n\n<div>\n<table><tr><td>a</td></tr></table>\n"
+            "<table><tr><th>b</th></tr></table>\n</div>\n")
+    _, report = parse(text)
+    assert found(report, "a11y.table-header") == [3005]  # an unclosed table: no guess
