@@ -108,7 +108,7 @@ def test_the_seed_vault_report_lists_the_other_problems_of_report_json(seed_vaul
     shown = [tr.xpath("td")[2].text_content() for tr in doc.xpath('//tr[@class="diagnostic"]')]
     expected = [d["message"] for d in data["diagnostics"] if d["severity"] != "info"
                 and d["code"] not in {"link.dangling", "link.missing-asset", "link.ambiguous",
-                                      "link.unpublished"}]
+                                      "link.unpublished"} and not d["code"].startswith("a11y.")]
     assert shown == expected
 
 
@@ -124,3 +124,36 @@ def test_each_ambiguous_link_says_which_note_it_went_to(make_vault, tmp_path):
             for row in doc.xpath('//tr[@class="link-to-fix"][@data-status="ambiguous"]')}
     assert rows == {"Publish/Intro.md": "Publish/Security.md",
                     "Other/Linker.md": "Sync/Security.md"}
+
+
+def test_the_accessibility_list_names_each_problem_with_its_note_and_line(make_vault, tmp_path):
+    vault = make_vault({
+        "xtdpublish.toml": '[site]\ntitle = "T"\nlanguage = "fr"\n',
+        "Salles.md": "# Salles\n\n![[plan.png]]\n\nLe plan est [ici](https://x.org).\n\n|  |  |\n|--|--|\n| a | b |\n",
+        "Vide.md": "# Vide\n\n![Une salle](plan.png)\n",
+        "plan.png": b"\x89PNG\r\n\x1a\n",
+    })
+    result = build(vault, load_config(vault), tmp_path / "out", ["model", "epub"])
+    doc = html.fromstring((tmp_path / "out" / "report.html").read_bytes())
+    rows = doc.xpath('//section[@id="accessibility"]//tr[@class="a11y-problem"]')
+    shown = [(row.get("data-kind"), row.get("data-path"), row.xpath("td")[0].text_content()) for row in rows]
+    assert shown == [("image-alt", "Salles.md", "3"), ("table-header", "Salles.md", "7"),
+                     ("link-text", "Salles.md", "5")]
+    assert "![[plan.png|what it shows]]" in rows[0].text_content()
+    assert count(doc, "accessibility") == 3
+    assert {el.get("data-a11y"): el.text for el in doc.xpath("//*[@data-a11y]")} == {
+        "image-alt": "1", "table-header": "1", "link-text": "1"}
+    # what it costs the EPUB, said once, here and not among the other problems
+    [claim] = doc.xpath('//section[@id="accessibility"]//p[contains(@class, "conformance")]')
+    assert "does not claim EPUB Accessibility 1.1" in claim.text_content()
+    others = " ".join(doc.xpath('//tr[@class="diagnostic"]//text()'))
+    assert "a11y." not in others and "epub.conformance" not in others
+    assert [d.code for d in result.report.sorted() if d.code.startswith("a11y")] == [
+        "a11y.image-alt", "a11y.link-text", "a11y.table-header"]
+
+
+def test_a_vault_with_nothing_to_fix_says_so(make_vault, tmp_path):
+    vault = make_vault({"a.md": "# A\n\n![Le plan du musée](plan.png)\n", "plan.png": b"\x89PNG\r\n\x1a\n"})
+    _, doc, _ = built(vault, tmp_path / "out")
+    assert count(doc, "accessibility") == 0
+    assert "Nothing to fix" in doc.xpath('//section[@id="accessibility"]')[0].text_content()

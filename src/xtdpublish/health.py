@@ -7,9 +7,18 @@ from collections import Counter
 from .model import Model, Severity
 from .report import Report
 
+# What a reader who cannot see the page would miss (vault/accessibility.py finds them while
+# reading): code → what is counted, for ``check`` and report.html's accessibility list.
+ACCESSIBILITY = {
+    "a11y.image-alt": "images without alternative text",
+    "a11y.table-header": "tables without a header",
+    "a11y.link-text": "links whose text says nothing",
+}
+
 
 def health(model: Model, report: Report) -> dict:
     links = [link for note in model.notes for link in note.links]
+    codes = Counter(d.code for d in report.sorted())
     unlisted = next((n for n in model.nav.children if n.kind == "unlisted"), None)
     return {
         "notes": {"published": len(model.notes), "skipped": len(model.skipped)},
@@ -20,6 +29,7 @@ def health(model: Model, report: Report) -> dict:
         "outside_navigation": [
             model.note(node.note).path for node in unlisted.walk() if node.note
         ] if unlisted else [],
+        "accessibility": {code: codes[code] for code in ACCESSIBILITY},
         "problems": {
             "errors": report.count(Severity.ERROR),
             "warnings": report.count(Severity.WARNING),
@@ -43,6 +53,8 @@ def format_health(data: dict) -> str:
     outside = data["outside_navigation"]
     lines.append(f"Outside the navigation: {len(outside)} note(s)")
     lines += [f"  {path}" for path in outside]
+    lines.append("Accessibility: " + ", ".join(
+        f"{n} {ACCESSIBILITY[code]}" for code, n in data["accessibility"].items()))
     problems = data["problems"]
     lines.append(f"Problems: {problems['errors']} error(s), {problems['warnings']} warning(s)")
     return "\n".join(lines)

@@ -9,8 +9,10 @@ the URL ``xtd:link/N``, N being the index of that reference in ``Note.links``.
 It may stand in ``href``, ``src`` or ``srcset``. A note embed ``![[Other]]`` is
 ``<div class="xtd-embed" data-link="N"><a href="xtd:link/N">label</a></div>``
 (a ``span`` when it stands inside a paragraph). Headings carry ``id`` set to
-their ``Heading.anchor``; ``^block`` ids become ``id="block-NAME"``. Renderers
-rewrite those URLs by their own policy (see ``render/body.py``).
+their ``Heading.anchor``; ``^block`` ids become ``id="block-NAME"``. Every
+``<img>`` has an ``alt``: the note's, ``""`` for an ornament, else its file name in
+words marked ``data-alt="guessed"``. Renderers rewrite those URLs by their own policy
+(see ``render/body.py``).
 """
 
 from __future__ import annotations

@@ -418,11 +418,11 @@ def test_prepare_links_pictures_and_images_for_paper():
     notes = [li.text for li in tree.find_class("link-notes")[0]]
     assert notes == ["https://e.org/x", "a@b.ch"]  # the printed URL gets no second copy
     images = [(img.get("src"), img.get("alt")) for img in tree.iter("img")]
-    assert images == [("file:///vault/l.png", "Logo"), ("file:///vault/noalt.png", "")]
+    assert images == [("file:///vault/l.png", "Logo"), ("file:///vault/noalt.png", None)]
     assert not list(tree.iter("picture", "source"))
     assert tree.find_class("missing-image")[0].text == "remote"
     codes = sorted(code for _, _, code, _ in prepared.diagnostics)
-    assert codes == ["pdf.alt", "pdf.remote-image"]
+    assert codes == ["pdf.remote-image"]  # an image's alt text: the reader's (a11y.image-alt)
 
 
 def test_links_to_headings_point_at_the_heading(tmp_path, make_vault):

@@ -173,7 +173,8 @@ def test_embeds_of_notes_images_and_sizes():
         '<div class="xtd-embed" data-link="0"><a href="xtd:link/0">Other note</a></div>\n'
     )
     assert '<span class="xtd-embed" data-link="1"><a href="xtd:link/1">' in parsed.html
-    assert '<img src="xtd:link/2" alt="image.png" width="300" />' in parsed.html
+    # no alternative text in the note: its name in words, marked as a guess (test_accessibility.py)
+    assert '<img src="xtd:link/2" alt="image" width="300" data-alt="guessed" />' in parsed.html
     assert 'width="200" height="100"' in parsed.html
 
 
@@ -217,7 +218,7 @@ def test_raw_html_src_srcset_href_are_rewritten_with_their_line():
     ]
     assert 'srcset="xtd:link/0 1x, xtd:link/1 2x"' in parsed.html
     assert 'src="https://www.youtube.com/embed/abc"' in parsed.html
-    assert "<img src='xtd:link/4'>" in parsed.html
+    assert """<img alt="pic" data-alt="guessed" src='xtd:link/4'>""" in parsed.html
 
 
 def test_headings_get_unique_anchors_and_first_h1_is_plain_text():
@@ -345,7 +346,7 @@ CASES = [case for file in sorted(CASE_DIR.glob("*.md")) for case in read_cases(f
 def test_case_files(title, source, expected):
     report = Report()
     assert parse_markdown(source, 1, False, "case.md", report).html == expected
-    assert report.diagnostics == []
+    assert [d for d in report.diagnostics if not d.code.startswith("a11y.")] == []
 
 
 def test_javascript_links_keep_their_label_only_with_a_warning():
@@ -361,7 +362,7 @@ def test_javascript_links_keep_their_label_only_with_a_warning():
 def test_html_entities_in_attributes_are_decoded_before_resolving():
     parsed, _ = parse('<img src="a&amp;b%20c.png">\n')
     assert [r.target_text for r in parsed.refs] == ["a&b c.png"]
-    assert parsed.html == '<img src="xtd:link/0">\n'
+    assert parsed.html == '<img alt="a&amp;b c" data-alt="guessed" src="xtd:link/0">\n'
 
 
 def test_references_dropped_with_a_script_are_not_refs():

@@ -13,7 +13,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..atomic import write_atomic
-from ..health import health
+from ..health import ACCESSIBILITY, health
 from ..model import LinkStatus, Model, NavNode, Severity
 from ..report import Report
 
@@ -23,6 +23,8 @@ TO_FIX = (LinkStatus.DANGLING, LinkStatus.MISSING_ASSET, LinkStatus.AMBIGUOUS,
           LinkStatus.UNPUBLISHED)
 # The diagnostics the links table already shows, one row per link.
 LINK_CODES = {f"link.{status}" for status in TO_FIX}
+# The accessibility list shows these, and what the EPUB's claim became because of them.
+ACCESSIBILITY_CODES = {*ACCESSIBILITY, "epub.conformance"}
 SUGGESTION = re.compile(r'did you mean "(.+)"\?')
 
 
@@ -41,6 +43,7 @@ def report_html(model: Model, report: Report, written: dict[str, list[Path]] | N
 def report_context(model: Model, report: Report, written: dict[str, list[Path]],
                    config_errors: list[str]) -> dict:
     data = health(model, report)
+    diagnostics = report.sorted()
     return {
         "site": model.site,
         "health": data,
@@ -54,11 +57,25 @@ def report_context(model: Model, report: Report, written: dict[str, list[Path]],
         "notes_by_title_source": _by(model, "title_source"),
         "outside_navigation": _outside_navigation(model),
         "nav": _nav_tree(model, model.nav),
-        "diagnostics": [d for d in report.sorted() if d.severity != Severity.INFO],
-        "infos": [d for d in report.sorted() if d.severity == Severity.INFO],
-        "other_problems": [d for d in report.sorted()
-                           if d.severity != Severity.INFO and d.code not in LINK_CODES],
+        "accessibility": accessibility_to_fix(model, diagnostics),
+        "conformance": [d for d in diagnostics if d.code == "epub.conformance"],
+        "diagnostics": [d for d in diagnostics if d.severity != Severity.INFO],
+        "infos": [d for d in diagnostics if d.severity == Severity.INFO],
+        "other_problems": [d for d in diagnostics if d.severity != Severity.INFO
+                           and d.code not in LINK_CODES and d.code not in ACCESSIBILITY_CODES],
     }
+
+
+def accessibility_to_fix(model: Model, diagnostics) -> list[dict]:
+    """What readers who listen would miss: one group per kind (in ACCESSIBILITY's order), each
+    with its problems note by note, line by line (``diagnostics`` come sorted so)."""
+    titles = {note.path: note.title for note in model.notes}
+    groups = []
+    for code, what in ACCESSIBILITY.items():
+        found = [{"path": d.path, "title": titles.get(d.path, d.path), "line": d.line,
+                  "message": d.message} for d in diagnostics if d.code == code]
+        groups.append({"kind": code.removeprefix("a11y."), "what": what, "problems": found})
+    return groups
 
 
 def links_to_fix(model: Model, report: Report) -> list[dict]:

@@ -16,6 +16,7 @@ from markdown_it.token import Token
 
 from ..model import Field, Heading
 from ..report import Report
+from .accessibility import AccessibilityWalk
 from .obsidian_blocks import make_callouts, query_notices, take_block_ids, unwrap_lone_embeds
 from .obsidian_syntax import parser
 from .refs import RawRef, RefWalk, plain_text, slugify, without_lost_refs
@@ -44,7 +45,8 @@ def parse_markdown(
     body: str, first_line: int, breaks: bool, path: str, report: Report, language: str = "en"
 ) -> ParsedBody:
     """Parse one note's body. ``first_line`` is the file line of the body's first line;
-    ``language`` is the one notices written into the body are in."""
+    ``language`` is the one notices written into the body are in, and says which link texts
+    say nothing ("ici", "here")."""
     md = parser(bool(breaks))
     env: dict = {}
     tokens = md.parse(body, env)
@@ -58,6 +60,7 @@ def parse_markdown(
     unwrap_lone_embeds(tokens)
     walk = RefWalk(first_line, path, report)
     walk.run(tokens)
+    AccessibilityWalk(first_line, path, language, report).run(tokens, walk.refs)
     html = md.renderer.render(tokens, md.options, env)
     refs = walk.refs
     if SUSPECT.search(html):

@@ -173,7 +173,7 @@ class RefWalk:
         if target is None:
             return
         path, fragment, kind = target
-        label = plain_text(children[k + 1 : _closing_inline(children, k)])
+        label = plain_text(children[k + 1 : closing_inline(children, k)])
         raw = f"[{label}]({unquote(href)})"
         token.attrs["href"] = self._add(RawRef(
             line=self._line(base, token), raw=raw, target_text=path, label=label,
@@ -271,7 +271,7 @@ def _local_target(url: str, same_note: bool) -> tuple[str, str | None, str] | No
     return path, (unquote(fragment) if hash_ else None), "either"
 
 
-def _closing_inline(children: list[Token], k: int) -> int:
+def closing_inline(children: list[Token], k: int) -> int:
     depth = 0
     for j in range(k, len(children)):
         depth += children[j].nesting

@@ -27,6 +27,7 @@ from ...model import Link, Model, Note
 from ...report import Report
 from ..body import BodyPolicy, Video, anchor_id
 from .chapters import Chapter, Chapters
+from .conformance import book_accessibility
 from .media import EXTENSIONS, FROM_CHAPTER, IMAGE_TYPES, MediaFile, VaultImages
 from .package import XHTML_TYPE, BookWriter, Package
 from .pages import (COVER_FILE, NAV_FILE, TITLE_FILE, colophon_page, cover_page,
@@ -49,12 +50,6 @@ WORDS = {
         "cover_alt": "Couverture : {title}", "notes": "{n} notes", "version": "Version du {date}",
         "skipped": "{n} notes du coffre ne sont pas publiées et ne figurent pas dans ce livre.",
         "online": "En ligne :", "identifier": "Identifiant :", "made": "Livre produit avec xtdpublish.",
-        "summary": (
-            "Le livre suit l'ordre de lecture du guide : une table des matières et des titres "
-            "structurés permettent d'y naviguer. Les images portent un texte de remplacement, "
-            "tiré de leur nom de fichier quand la note n'en donne pas. Les vidéos sont remplacées "
-            "par un lien."
-        ),
     },
     "de": {
         "cover": "Umschlag", "colophon": "Impressum", "video": "Video: {url}",
@@ -64,11 +59,6 @@ WORDS = {
         "cover_alt": "Umschlag: {title}", "notes": "{n} Notizen", "version": "Stand vom {date}",
         "skipped": "{n} Notizen der Sammlung sind nicht veröffentlicht und fehlen in diesem Buch.",
         "online": "Online:", "identifier": "Kennung:", "made": "Buch erstellt mit xtdpublish.",
-        "summary": (
-            "Das Buch folgt der Lesereihenfolge des Leitfadens; ein Inhaltsverzeichnis und gegliederte "
-            "Überschriften erleichtern die Navigation. Bilder haben einen Alternativtext, aus dem "
-            "Dateinamen abgeleitet, wenn die Notiz keinen angibt. Videos sind durch einen Link ersetzt."
-        ),
     },
     "it": {
         "cover": "Copertina", "colophon": "Colophon", "video": "Video: {url}",
@@ -77,11 +67,6 @@ WORDS = {
         "cover_alt": "Copertina: {title}", "notes": "{n} note", "version": "Versione del {date}",
         "skipped": "{n} note della raccolta non sono pubblicate e non compaiono in questo libro.",
         "online": "Online:", "identifier": "Identificativo:", "made": "Libro prodotto con xtdpublish.",
-        "summary": (
-            "Il libro segue l'ordine di lettura della guida; un indice e titoli strutturati permettono "
-            "di navigarlo. Le immagini hanno un testo alternativo, tratto dal nome del file quando la "
-            "nota non ne fornisce uno. I video sono sostituiti da un link."
-        ),
     },
     "en": {
         "cover": "Cover", "colophon": "Colophon", "video": "Video: {url}",
@@ -90,11 +75,6 @@ WORDS = {
         "cover_alt": "Cover: {title}", "notes": "{n} notes", "version": "Version of {date}",
         "skipped": "{n} notes of the vault are not published and are not in this book.",
         "online": "Online:", "identifier": "Identifier:", "made": "Book made with xtdpublish.",
-        "summary": (
-            "The book follows the guide's reading order; a table of contents and structured "
-            "headings make it navigable. Images have alternative text, taken from their file "
-            "name where the note gives none. Videos are replaced by a link."
-        ),
     },
 }
 
@@ -118,7 +98,7 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
         guide = replace(guide, title=model.root.resolve().name)
     guide = replace(guide, language=book_language(guide.language, config, report))
     theme = find_theme(model.root, config)
-    chapters = Chapters(guide, report, images.alt)
+    chapters = Chapters(guide, report)
     media = [file for file in images.files if FROM_CHAPTER + file.href in chapters.image_srcs]
     cover = make_cover(model, config, guide, theme, words, images, report)
     identifier = book_identifier(model)
@@ -129,7 +109,8 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
     package = Package(
         identifier=identifier, title=guide.title, subtitle=guide.subtitle, author=guide.author,
         language=guide.language, date=guide.date, modified=modified_time(guide),
-        accessibility=accessibility(bool(media), words), cover_id="cover-image",
+        accessibility=book_accessibility(chapters, bool(media), guide.language, report),
+        cover_id="cover-image",
     )
 
     def write(path: Path) -> None:
@@ -243,21 +224,6 @@ def modified_time(guide: Guide) -> datetime:
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
     return guide.date.astimezone(timezone.utc)
-
-
-def accessibility(has_images: bool, words) -> tuple[tuple[str, str], ...]:
-    modes = [("schema:accessMode", "textual")]
-    features = ["structuralNavigation", "tableOfContents", "readingOrder"]
-    if has_images:
-        modes.append(("schema:accessMode", "visual"))
-        features.insert(0, "alternativeText")
-    return (
-        *modes,
-        ("schema:accessModeSufficient", "textual"),
-        *(("schema:accessibilityFeature", feature) for feature in features),
-        ("schema:accessibilityHazard", "none"),
-        ("schema:accessibilitySummary", words["summary"]),
-    )
 
 
 def make_cover(model: Model, config: Config, guide: Guide, theme: Path, words, images: VaultImages,

@@ -11,7 +11,7 @@ nothing in the book has that id.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree
@@ -20,11 +20,15 @@ from ...htmlfragment import remove_keeping_tail, text_before
 from ...report import Report
 from ..math import mathml_element, replace_formulas
 from .nesting import fix_nesting
-from .xhtml import XHTML, clean_body, element, page, serialize, to_xhtml
+from .xhtml import XHTML, clean_body, element, mark_notes, page, serialize, to_xhtml
 from ..guide import Guide, Section
 
 MAX_HEADING = 6
 EPUB_TYPES = {"introduction": "introduction", "part": "part", "appendix": "appendix", "note": "chapter"}
+# Each epub:type with the DPUB-ARIA role that says the same to assistive technology
+# (Ace: epub-type-has-matching-role).
+ROLES = {"introduction": "doc-introduction", "part": "doc-part", "appendix": "doc-appendix",
+         "chapter": "doc-chapter", "index": "doc-index", "colophon": "doc-colophon", "toc": "doc-toc"}
 SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
@@ -51,7 +55,7 @@ class Chapter:
 class Chapters:
     """The guide's sections, cleaned, numbered, and their ids located."""
 
-    def __init__(self, guide: Guide, report: Report, alt_for: Callable[[str], str | None]) -> None:
+    def __init__(self, guide: Guide, report: Report) -> None:
         self.language = guide.language
         # ch001... or ch00001... for a big book: the files sort in reading order.
         self._digits = max(3, len(str(sum(1 for _ in guide.walk()) + 2)))
@@ -60,9 +64,11 @@ class Chapters:
         self._where: dict[str, str] = {}  # id → the file holding it (the first, if several do)
         self.image_srcs: set[str] = set()  # the images the cleaned chapters show
         self.with_math: set[str] = set()  # the files that hold MathML (content.opf says so)
+        self.guessed_alts = 0  # images whose alternative text is their file name in words
+        self.headerless_tables = 0
         self.toc = tuple(self._plan(section) for section in guide.sections)
         for index, (chapter, section) in enumerate(self._sections):
-            self._bodies[index] = self._clean(chapter, section, report, alt_for)
+            self._bodies[index] = self._clean(chapter, section, report)
 
     def next_file(self) -> str:
         """The name of the file after the last chapter (the tag index, the colophon...)."""
@@ -100,15 +106,20 @@ class Chapters:
         self._sections[index] = (chapter, section)
         return chapter
 
-    def _clean(self, chapter: Chapter, section: Section, report: Report, alt_for) -> bytes:
+    def _clean(self, chapter: Chapter, section: Section, report: Report) -> bytes:
         if section.error and section.note is not None:
             report.error(section.note.path, None, "epub.note",
                          f"this note could not be rendered and is empty in the EPUB: {section.error}")
-        body = clean_body(section.body, section.note, report, alt_for=alt_for)
+        body = clean_body(section.body, section.note, report)
         fix_nesting(body)
         if replace_formulas(body, section.note, lambda f: mathml_element(f.tex, f.display), report):
             self.with_math.add(chapter.file)
         self.image_srcs.update(image.get("src") for image in body.iter("img"))
+        for image in body.iter("img"):
+            self.image_srcs.add(image.get("src"))
+            if image.attrib.pop("data-alt", None) == "guessed":
+                self.guessed_alts += 1
+        self.headerless_tables += sum(1 for table in body.iter("table") if next(table.iter("th"), None) is None)
         seen = {chapter.anchor}
         self._where.setdefault(chapter.anchor, chapter.file)
         for item in body.iter():
@@ -143,15 +154,17 @@ class Chapters:
 def chapter_page(chapter: Chapter, body, language: str, css: str) -> bytes:
     """A chapter's XHTML document: its section, its title heading, the cleaned body."""
     root, page_body = page(chapter.title, language, css, "bodymatter")
+    epub_type = EPUB_TYPES.get(chapter.kind, "")
     holder = element(page_body, "section", id=chapter.anchor,
                      class_=" ".join(filter(None, (f"level{chapter.level}", chapter.kind))),
-                     epub_type=EPUB_TYPES.get(chapter.kind, ""))
+                     epub_type=epub_type, role=ROLES.get(epub_type, ""))
     holder.text = "\n"
     element(holder, f"h{chapter.level}", chapter.title, class_=chapter.kind).tail = "\n"
     if len(body) or (body.text or "").strip():
         body.set("class", "note-body")
         holder.append(body)
         body.tail = "\n"
+        mark_notes(body)
     return checked(chapter.file, serialize(root))
 
 

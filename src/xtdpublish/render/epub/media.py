@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ...model import Model
 from ...report import Report
-from .xhtml import clean_svg, readable_alt
+from .xhtml import clean_svg
 from ..guide import vault_file
 
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"}
@@ -47,7 +47,6 @@ class VaultImages:
         self.media_types = {asset.path: asset.media_type for asset in model.assets}
         self.files: list[MediaFile] = []  # in order of first use: the manifest's order
         self._by_path: dict[str, MediaFile | None] = {}
-        self._alts: dict[str, str] = {}  # src as a chapter writes it → readable alt text
         self._warned: set[str] = set()
 
     @property
@@ -61,12 +60,8 @@ class VaultImages:
             self._by_path[path] = media
             if media is not None:
                 self.files.append(media)
-                self._alts[FROM_CHAPTER + media.href] = readable_alt(path)
         media = self._by_path[path]
         return FROM_CHAPTER + media.href if media is not None else None
-
-    def alt(self, src: str) -> str | None:
-        return self._alts.get(src)
 
     def data_uri(self, path: str) -> str | None:
         """A vault image inlined as a ``data:`` URI (the generated cover's logo), same confinement."""

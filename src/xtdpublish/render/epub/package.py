@@ -112,7 +112,12 @@ def package_document(package: Package, items: list[_Item], spine: list[str]) -> 
     modified = package.modified.astimezone(timezone.utc)
     _meta(metadata, "dcterms:modified", modified.strftime("%Y-%m-%dT%H:%M:%SZ"))
     for prop, value in package.accessibility:
-        _meta(metadata, prop, value)
+        if prop == "dcterms:conformsTo":
+            _meta(metadata, prop, value, id="conformance")
+        elif prop == "a11y:certifiedBy":  # who says the book conforms
+            _meta(metadata, prop, value, refines="#conformance")
+        else:
+            _meta(metadata, prop, value)
     if package.cover_id:  # EPUB 2 readers still look for this one
         etree.SubElement(metadata, f"{{{OPF}}}meta", name="cover", content=package.cover_id)
     manifest = etree.SubElement(root, f"{{{OPF}}}manifest")

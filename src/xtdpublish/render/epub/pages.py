@@ -7,7 +7,7 @@ language (``words``: the labels of book.py's WORDS).
 from __future__ import annotations
 
 from ...report import Report
-from .chapters import Chapter, Chapters, checked
+from .chapters import ROLES, Chapter, Chapters, checked
 from .nesting import fix_nesting
 from .xhtml import clean_body, element, page, serialize, to_xhtml
 from ..guide import Guide
@@ -40,7 +40,8 @@ def title_page(guide: Guide, date: str, words, css: str) -> bytes:
 def tag_index_page(guide: Guide, chapters: Chapters, file: str, words, css: str) -> bytes:
     """Each tag, and the notes that carry it in book order, each linked to its chapter."""
     root, body = page(words["tag_index"], guide.language, css, "backmatter")
-    holder = element(body, "section", id="tag-index", class_="level1 tag-index", epub_type="index")
+    holder = element(body, "section", id="tag-index", class_="level1 tag-index", epub_type="index",
+                     role=ROLES["index"])
     element(holder, "h1", words["tag_index"], class_="tag-index")
     entries = element(holder, "dl", class_="tag-index")
     for tag, sections in guide.tags:
@@ -57,7 +58,8 @@ def tag_index_page(guide: Guide, chapters: Chapters, file: str, words, css: str)
 def colophon_page(guide: Guide, colophon: str, file: str, words, css: str, report: Report) -> bytes:
     """The last page: the theme's colophon (epub.html.j2, HTML) cleaned and written as XHTML."""
     root, body = page(words["colophon"], guide.language, css, "backmatter")
-    holder = element(body, "section", id="colophon", class_="level1 colophon", epub_type="colophon")
+    holder = element(body, "section", id="colophon", class_="level1 colophon", epub_type="colophon",
+                     role=ROLES["colophon"])
     element(holder, "h1", words["colophon"], class_="colophon")
     text = clean_body(colophon, None, report)
     fix_nesting(text)
@@ -74,7 +76,7 @@ def nav_document(guide: Guide, toc: list[Chapter], landmarks: list[tuple[str, st
     ``landmarks`` are (epub:type, href, label).
     """
     root, body = page(words["contents"], guide.language, css, "frontmatter")
-    nav = element(body, "nav", id="toc", role="doc-toc", epub_type="toc")
+    nav = element(body, "nav", id="toc", role=ROLES["toc"], epub_type="toc")
     element(nav, "h1", words["contents"], id="toc-title")
     _toc_list(nav, toc)
     marks = element(body, "nav", id="landmarks", hidden="hidden", epub_type="landmarks")

@@ -11,7 +11,6 @@ writes it as XML (void elements closed, entities resolved, invalid characters go
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from lxml import etree, html
 
@@ -45,7 +44,7 @@ XHTML_ELEMENTS = {
     "thead", "time", "tr", "u", "ul", "var",
 }
 KEPT_ATTRIBUTES = {"class", "title", "data-callout"}  # on any element, whatever their value
-OWN_ATTRIBUTES = {"alt": "img", "src": "img", "href": "a", "start": "ol", "width": "img", "height": "img",
+OWN_ATTRIBUTES = {"alt": "img", "data-alt": "img", "src": "img", "href": "a", "start": "ol", "width": "img", "height": "img",
                   "colspan": "td th", "rowspan": "td th"}  # only on these elements
 COUNTS = {"colspan", "rowspan", "width", "height", "start"}  # kept only as plain numbers
 LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
@@ -54,24 +53,17 @@ CELL_ALIGN = re.compile(r"\s*text-align:\s*(left|right|center)\s*;?\s*")
 DIRECTIONS = {"ltr", "rtl", "auto"}
 # Characters XML 1.0 cannot hold at all (a note may carry them from a copy-paste).
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-FILE_NAME = re.compile(r"[^\s/]+\.(png|jpe?g|gif|svg|webp)", re.IGNORECASE)
 MEDIA_PREFIX = "../media/"  # the book's own images, as media.py names them
 
 
-def clean_body(
-    fragment: str,
-    note: Note | None,
-    report: Report,
-    *,
-    alt_for: Callable[[str], str | None] = lambda src: None,
-) -> html.HtmlElement:
+def clean_body(fragment: str, note: Note | None, report: Report) -> html.HtmlElement:
     """One section's body, cleaned, inside a ``<div>`` wrapper."""
     root = parse_fragment(fragment)
     where = note.path if note is not None else "guide"
     prefix = anchor_id(note.id) + "--" if note is not None else None
     _drop_leading_marker(root)
     ids = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
-    _clean_children(root, _Context(where, prefix, ids, alt_for, report))
+    _clean_children(root, _Context(where, prefix, ids, report))
     return root
 
 
@@ -127,9 +119,8 @@ def serialize(root, indent: bool = False) -> bytes:
 
 
 class _Context:
-    def __init__(self, where, prefix, ids, alt_for, report) -> None:
-        self.where, self.prefix, self.ids = where, prefix, ids
-        self.alt_for, self.report = alt_for, report
+    def __init__(self, where, prefix, ids, report) -> None:
+        self.where, self.prefix, self.ids, self.report = where, prefix, ids, report
 
 
 def _clean_children(parent, context: _Context) -> None:
@@ -157,15 +148,38 @@ def _clean_children(parent, context: _Context) -> None:
         child.tag = tag
         _clean_attributes(child, tag)
         if tag == "img":
-            _clean_image(child, context.where, context.report, context.alt_for)
+            _clean_image(child, context.where, context.report)
         elif tag == "a":
             _clean_anchor(child, context.ids, context.prefix)
+        elif tag == "th" and not len(child) and not (child.text or "").strip():
+            child.tag = "td"  # an empty header cell names no column: a data cell (Ace's rule)
 
 
-def readable_alt(path: str) -> str:
-    """``images/Logo-Canton_de_Vaud.svg`` → ``Logo Canton de Vaud``: better than no text at all."""
-    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return re.sub(r"[\s_\-]+", " ", stem).strip() or stem
+# The footnotes markup of the model (mdit-py-plugins), as EPUB and DPUB-ARIA name its parts:
+# (class, epub:type, role). Reading systems show a noteref's note in a pop-up.
+NOTE_PARTS = (
+    ("footnote-ref", "noteref", "doc-noteref"),  # on the <sup>: its link gets them
+    ("footnotes", "endnotes", "doc-endnotes"),
+    ("footnote-item", "endnote", ""),  # doc-endnote is deprecated: no role
+    ("footnote-backref", "", "doc-backlink"),
+)
+
+
+def mark_notes(holder) -> None:
+    """``epub:type`` and the matching ``role`` on a chapter's footnotes, once it is in its page
+    (so ``epub:`` is the page's prefix)."""
+    for item in holder.iter(f"{{{XHTML}}}sup", f"{{{XHTML}}}section", f"{{{XHTML}}}li", f"{{{XHTML}}}a"):
+        classes = (item.get("class") or "").split()
+        for name, epub_type, role in NOTE_PARTS:
+            if name not in classes:
+                continue
+            target = next(item.iter(f"{{{XHTML}}}a"), None) if name == "footnote-ref" else item
+            if target is None:
+                continue
+            if epub_type:
+                target.set(f"{{{OPS}}}type", epub_type)
+            if role:
+                target.set("role", role)
 
 
 def _drop_leading_marker(root) -> None:
@@ -203,14 +217,13 @@ def _clean_attributes(element, tag: str) -> None:
             del element.attrib[name]
 
 
-def _clean_image(element, where: str, report: Report, alt_for) -> None:
+def _clean_image(element, where: str, report: Report) -> None:
     src = (element.get("src") or "").strip()
     alt = (element.get("alt") or "").strip()
     if src.startswith(MEDIA_PREFIX):
-        if not alt:
-            element.set("alt", alt_for(src) or "")
-        elif FILE_NAME.fullmatch(alt):  # "logo.svg", the embed's name: read aloud as "logo"
-            element.set("alt", readable_alt(alt))
+        if element.get("alt") is None:  # the model gives every image one (vault/accessibility.py)
+            element.set("alt", "")
+            element.set("data-alt", "guessed")
         return
     if src.startswith(("http://", "https://")):
         # The book reads nothing from the network: the reader may follow the link instead.

@@ -27,6 +27,7 @@ from ...model import Link, Model, Note
 from ...report import Report
 from ..body import BodyPolicy, Video, anchor_id
 from ..guide import Guide, Section, build_guide, find_theme, format_date, typeset, vault_file
+from . import tagging
 from .fetcher import ConfinedFetcher, folder_url
 from .formulas import draw_formulas
 from .log import report_log, weasyprint_log
@@ -121,6 +122,11 @@ def compose(guide: Guide, model: Model, env: jinja2.Environment, theme: Path) ->
 
 
 def _weasyprint(prepared: Prepared, model: Model, fetcher, report: Report) -> bytes:
+    if not tagging.install():
+        report.warning("guide", None, "pdf.tagging",
+                       "this WeasyPrint is not the one xtdpublish's tagging was written for: the PDF "
+                       "marks no passage's language, no formula, and decorative images as figures")
+
     base_url = folder_url("vault")
 
     def render(document: str):

@@ -5,7 +5,7 @@ ziamath as SVG paths in the STIX Two Math font it ships (pure Python, no TeX ins
 once per distinct formula, and placed as an ``<img>`` whose ``alt`` is the TeX source:
 sized in ``em`` so it follows the text around it, lowered by its depth so its baseline is
 the line's. Display math is a centred block (``.math-display`` in the theme's CSS).
-A later change may tag these images as PDF ``Formula`` elements with their ``alt``.
+tagging.py makes each image a PDF ``Formula`` whose ``/Alt`` is its TeX.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from ..guide import Guide, Section
 from ..math import MATH_CLASS, Formula, MathError, mathml, replace_formulas
 from . import ziamath_speed
 
+IMAGE_CLASS = "math"  # the drawn formula; tagging.py makes it a Formula
 SIZE = 12.0  # ziamath draws at this size in points; the image is then sized in em
 VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
 ziamath.config.svg2 = False  # plain paths: nothing for a reader of the SVG to resolve
@@ -51,7 +52,7 @@ def formula_image(formula: Formula) -> html.HtmlElement:
     """The formula as an ``<img>`` of its drawing; a display formula inside a centred span."""
     src, width, depth = _drawing(formula.tex, formula.display)
     image = html.Element("img", {
-        "class": "math", "src": src, "alt": formula.tex,
+        "class": IMAGE_CLASS, "src": src, "alt": formula.tex,
         "style": f"width: {width:.3f}em; vertical-align: {-depth:.3f}em",
     })
     if not formula.display:

@@ -62,8 +62,6 @@ def report_log(records: list[logging.LogRecord], prepared: Prepared, report: Rep
     machine: dict[str, None] = {}
     for record in records:
         message = record.getMessage().strip()
-        if "no required alt" in message:
-            continue  # already reported by prepare, as pdf.alt, with advice
         if (glyph := MISSING_GLYPH.match(message)) is not None:
             missing[chr(int(glyph.group(2), 16))] = None
             continue

@@ -189,11 +189,6 @@ def _paper_image(image, note: str | None, prepared: Prepared) -> None:
                                      "copy it into the vault and link the copy"))
         _replace_by_alt(image)
         return
-    if not (image.get("alt") or "").strip():
-        prepared.diagnostics.append((note, line, "pdf.alt",
-                                     f"image {unquote(src.rsplit('/', 1)[-1])} has no alt text: "
-                                     "describe it for readers who cannot see it"))
-        image.set("alt", "")
 
 
 def _replace_by_alt(image) -> None:
