@@ -209,7 +209,7 @@ def test_styles_footnotes_tables_math_and_videos(built, model, kind):
         assert "Le texte de la note" in text_of(root.find(".//text:note", NS))
         assert root.find(".//table:table", NS) is not None
     body = text_of(root)
-    assert "Apparaît dans" in body and "#ressource" in body and "12 mai 2023" in body
+    assert "Apparaît dans" in body and "#ressource" in body and "Mis à jour le" in body
     assert "Une vidéo" in body and "Scannez le code pour regarder" in body
     assert "https://www.youtube.com/watch?v=abc123" in external_links(path)
     assert "https://example.com/page" in external_links(path)
