@@ -13,32 +13,17 @@ import json
 import os
 import subprocess
 import tempfile
-from functools import cache
 from pathlib import Path
+
+from ...pandoc import pandoc_path, version
+
+__all__ = ["PandocError", "convert", "pandoc_path", "version"]
 
 TIMEOUT = 3600  # seconds: 10,000 notes take about a minute as ODT
 
 
 class PandocError(Exception):
     """pandoc could not write the document: its own words, shortened."""
-
-
-@cache
-def pandoc_path() -> str:
-    import pypandoc
-
-    return pypandoc.get_pandoc_path()
-
-
-@cache
-def version() -> str:
-    """``pandoc 3.9``: part of every office output's fingerprint (another pandoc, another file)."""
-    try:
-        done = subprocess.run([pandoc_path(), "--version"], capture_output=True, text=True,
-                              timeout=60, check=True)
-    except (OSError, subprocess.SubprocessError) as error:
-        return f"pandoc unavailable: {error!r}"
-    return done.stdout.splitlines()[0].strip() if done.stdout else "pandoc"
 
 
 def convert(document: dict, to: str, target: Path, reference: Path | None, toc_depth: int) -> list[str]:

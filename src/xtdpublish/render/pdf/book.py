@@ -40,7 +40,8 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
     theme = find_theme(model.root, config)
     if not theme.is_dir():
         raise ConfigError(f"guide.theme: no such folder {theme}")
-    fetcher = ConfinedFetcher([model.root, theme, DEFAULT_THEME])
+    extracted = sorted({file.parent for file in model.extracted.values()})  # images of office notes
+    fetcher = ConfinedFetcher([model.root, theme, DEFAULT_THEME, *extracted])
     env = _environment(theme, model.site.language or "en")
     guide = build_guide(model, paper_policy(model, env))
     for section in guide.walk():
@@ -67,7 +68,8 @@ def paper_policy(model: Model, env: jinja2.Environment) -> BodyPolicy:
         return "#" + anchor_id(link.target, link.anchor) if model.get(link.target) else None
 
     def asset_src(link: Link) -> str | None:
-        return (model.root / link.asset).resolve().as_uri() if link.asset else None
+        file = model.asset_file(link.asset) if link.asset else None
+        return file.as_uri() if file is not None else None
 
     def frame(element, watch: Video):
         # A PNG, one pixel a module, drawn without smoothing: much cheaper to paint than SVG paths.

@@ -97,9 +97,9 @@ def _asset_lines(model: Model) -> dict[tuple[str, str], int]:
     lines = {}
     for note in model.notes:
         for link in note.links:
-            if link.asset:
-                url = (model.root / link.asset).resolve().as_uri()
-                lines.setdefault((note.path, url), link.line)
+            file = model.asset_file(link.asset) if link.asset else None
+            if file is not None:
+                lines.setdefault((note.path, file.as_uri()), link.line)
     return lines
 
 
