@@ -151,3 +151,12 @@ def test_their_images_reach_every_output(vault, tmp_path):
         assert len([n for n in epub.namelist() if n.startswith("EPUB/media/img")]) >= 2
     model = json.loads((out / "model.json").read_text(encoding="utf-8"))
     assert sum(1 for a in model["assets"] if a["extracted_from"]) == 2
+
+
+def test_init_says_how_many_documents_it_found(vault):
+    from xtdpublish.init import config_text, guess_config
+
+    (vault / "xtdpublish.toml").unlink()
+    guess = guess_config(vault)
+    assert guess.documents == 5
+    assert "# 5 Word or LibreOffice documents (.docx, .odt) found" in config_text(guess)
