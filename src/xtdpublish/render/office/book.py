@@ -129,7 +129,8 @@ def video_block(element, video: Video, words: dict[str, str]) -> html.HtmlElemen
     title = video.title if video.title != video.url else ""
     if not watchable or (parent is not None and parent.tag in INLINE_PARENTS):
         link = html.Element("a", {"href": video.url}) if watchable else html.Element("span")
-        link.text = f"{words['video'] if is_video else words['embed']} : {title or video.url}"
+        # "Vidéo: …": the guide's typography gives each language its own spacing (French: « : »)
+        link.text = f"{words['video'] if is_video else words['embed']}: {title or video.url}"
         return link
     qr = segno.make(video.url, error="m").png_data_uri(scale=8, border=2)
     block = html.fragment_fromstring(

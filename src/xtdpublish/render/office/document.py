@@ -29,10 +29,10 @@ PAGE_BREAKS = {
 }
 
 WORDS = {
-    "fr": {"contents": "Table des matières", "part": "Partie", "referenced_by": "Apparaît dans :",
+    "fr": {"contents": "Table des matières", "part": "Partie", "referenced_by": "Apparaît dans\u202f:",
            "tag_index": "Index des étiquettes", "video": "Vidéo", "embed": "En ligne",
            "scan": "Scannez le code pour regarder", "scan_embed": "Scannez le code pour ouvrir",
-           "qr": "Code QR :", "updated": "Mis à jour le",
+           "qr": "Code QR\u202f:", "updated": "Mis à jour le",
            "appendix_intro": "Notes que la navigation du site ne relie pas.",
            "failed": "Cette note n’a pas pu être convertie ; voir le rapport de construction."},
     "de": {"contents": "Inhaltsverzeichnis", "part": "Teil", "referenced_by": "Erwähnt in:",
