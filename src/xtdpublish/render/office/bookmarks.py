@@ -15,9 +15,8 @@ from collections.abc import Callable
 
 MAX_NAME = 40
 NOT_NAME = re.compile(r"[^A-Za-z0-9]+")
-# Where each kind of node keeps its attributes (the identifier is the attributes' first item).
-ATTR_AT = {"Header": 1, "Div": 0, "Span": 0, "Figure": 0, "Table": 0, "CodeBlock": 0, "Code": 0,
-           "Link": 0, "Image": 0}
+# Where each kind of node that may be a bookmark keeps its attributes (the id is their first item).
+ATTR_AT = {"Header": 1, "Div": 0, "Span": 0, "Figure": 0, "Table": 0}
 
 
 class Bookmarks:
@@ -41,59 +40,51 @@ class Bookmarks:
 
     def settle(self, blocks: list, elsewhere: Callable[[str], str | None] = lambda _: None) -> None:
         """Name every id of ``blocks`` (the whole document), then point its links, in place."""
-        defined: list[str] = []
-        _walk_ids(blocks, defined)
-        seen = set()
-        for identifier in defined:  # in document order: the first of twins keeps the name
-            if identifier not in seen:
-                seen.add(identifier)
-                self.name(identifier)
-        _relink(blocks, self, elsewhere)
+        ids: list[list] = []  # the attributes of each node with an id, in document order
+        holders: list[list] = []  # the lists that hold links, inner ones first
+        _collect(blocks, ids, holders)
+        for attributes in ids:  # the first of twins (an embed's copy) keeps the name
+            identifier = attributes[0]
+            attributes[0] = "" if identifier in self.names else self.name(identifier)
+        for holder in holders:
+            kept: list = []
+            for item in holder:
+                if isinstance(item, dict) and item.get("t") == "Link":
+                    target = _target(item["c"][2][0], self, elsewhere)
+                    if target is None:  # leads nowhere: its text alone
+                        kept.extend(item["c"][1])
+                        continue
+                    item["c"][2][0] = target
+                kept.append(item)
+            holder[:] = kept
 
 
-def _walk_ids(value, found: list[str]) -> None:
-    if isinstance(value, dict):
-        kind = value.get("t")
-        if kind in ATTR_AT and kind not in ("Link", "Image", "Code"):
-            identifier = value["c"][ATTR_AT[kind]][0]
-            if identifier:
-                found.append(identifier)
-        content = value.get("c")
-        if isinstance(content, list):
-            _walk_ids(content, found)
-    elif isinstance(value, list):
-        for item in value:
-            _walk_ids(item, found)
+# Nodes that hold neither an id nor a link: not walked (most of a document's nodes).
+LEAVES = {"Str", "Space", "SoftBreak", "LineBreak", "Code", "Math", "RawInline", "RawBlock",
+          "CodeBlock", "HorizontalRule"}
 
 
-def _relink(value, bookmarks: Bookmarks, elsewhere, seen_ids: set[str] | None = None) -> None:
-    """Rename ids and links; a link that leads nowhere is replaced by its content."""
-    if seen_ids is None:
-        seen_ids = set()
+def _collect(value, ids: list[list], holders: list[list]) -> None:
     if isinstance(value, list):
-        index = 0
-        while index < len(value):
-            item = value[index]
-            if isinstance(item, dict) and item.get("t") == "Link":
-                target = _target(item["c"][2][0], bookmarks, elsewhere)
-                if target is None:
-                    value[index:index + 1] = item["c"][1]
-                    continue  # the spliced content is looked at in turn
-                item["c"][2][0] = target
-            _relink(item, bookmarks, elsewhere, seen_ids)
-            index += 1
+        has_link = False
+        for item in value:
+            if isinstance(item, dict):
+                kind = item.get("t")
+                if kind in LEAVES:
+                    continue
+                has_link = has_link or kind == "Link"
+                _collect(item, ids, holders)
+            elif isinstance(item, list):
+                _collect(item, ids, holders)
+        if has_link:
+            holders.append(value)  # after the lists inside it: a link's own text is settled first
     elif isinstance(value, dict):
         kind = value.get("t")
-        if kind in ATTR_AT and kind not in ("Link", "Image", "Code"):
-            attributes = value["c"][ATTR_AT[kind]]
-            identifier = attributes[0]
-            if identifier:
-                # One bookmark per name: a twin id (an embed's copy) is dropped.
-                attributes[0] = "" if identifier in seen_ids else bookmarks.names[identifier]
-                seen_ids.add(identifier)
+        if kind in ATTR_AT and value["c"][ATTR_AT[kind]][0]:
+            ids.append(value["c"][ATTR_AT[kind]])
         content = value.get("c")
         if isinstance(content, list):
-            _relink(content, bookmarks, elsewhere, seen_ids)
+            _collect(content, ids, holders)
 
 
 def _target(url: str, bookmarks: Bookmarks, elsewhere) -> str | None:
