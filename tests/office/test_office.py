@@ -72,7 +72,7 @@ VAULT = {
         ---
         # Première note
 
-        Un texte avec une note de bas de page[^1], un [lien externe](https://example.com/page)
+        Une vraie question ? Un texte avec une note de bas de page[^1], un [lien externe](https://example.com/page)
         et un lien vers [[Deuxième note#^bloc|un bloc]].
 
         > [!warning] Attention
@@ -208,6 +208,8 @@ def test_styles_footnotes_tables_math_and_videos(built, model, kind):
     else:
         assert "Le texte de la note" in text_of(root.find(".//text:note", NS))
         assert root.find(".//table:table", NS) is not None
+    raw = "".join(root.itertext())
+    assert "question\u202f?" in raw  # French spacing kept: no line may break before the mark
     body = text_of(root)
     assert "Apparaît dans" in body and "#ressource" in body and "Mis à jour le" in body
     assert "Une vidéo" in body and "Scannez le code pour regarder" in body

@@ -88,14 +88,14 @@ def write_document(composer: Composer, sections: tuple[Section, ...], subtitle: 
                    kind: str, target: Path, reference: Path | None, report: Report) -> Path:
     blocks = composer.sections(sections) + composer.tag_index(TAG_INDEX)
     bookmarks = Bookmarks()
-    bookmarks.settle(blocks, lambda anchor: _live_url(model, anchor))
+    alts = bookmarks.settle(blocks, lambda anchor: _live_url(model, anchor))
     contents = [Entry(min(s.level, TOC_DEPTH), s.title or "…", bookmarks.names[s.anchor])
                 for top in sections for s in top.walk()
                 if s.level <= TOC_DEPTH and s.anchor in bookmarks.names]
     if TAG_INDEX in bookmarks.names:
         contents.append(Entry(1, composer.words["tag_index"], bookmarks.names[TAG_INDEX]))
     finishing = Finishing(modified_time(composer.guide), composer.words["contents"], tuple(contents),
-                          tuple(_alts(blocks)))
+                          tuple(alts))
     document = ast.document(composer.metadata(subtitle), blocks)
     with tempfile.TemporaryDirectory(prefix="xtd-office-") as work:
         written = Path(work) / f"pandoc.{kind}"
@@ -170,22 +170,6 @@ def _live_url(model: Model, anchor: str) -> str | None:
     """A note of another document of a split guide: its page on the live site, if there is one."""
     note = model.get(anchor.removeprefix("n-")) if anchor.startswith("n-") else None
     return model.note_url(note) if note is not None else None
-
-
-def _alts(blocks) -> list[str]:
-    found: list[str] = []
-
-    def walk(value) -> None:
-        if isinstance(value, dict):
-            if value.get("t") == "Image":
-                found.append(ast.plain_text(value["c"][1]))
-            walk(value.get("c"))
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    walk(blocks)
-    return found
 
 
 def _file_slug(title: str) -> str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .pandoc_ast import plain_text
+
 MAX_NAME = 40
 NOT_NAME = re.compile(r"[^A-Za-z0-9]+")
 # Where each kind of node that may be a bookmark keeps its attributes (the id is their first item).
@@ -38,11 +40,14 @@ class Bookmarks:
             self.names[identifier] = name
         return self.names[identifier]
 
-    def settle(self, blocks: list, elsewhere: Callable[[str], str | None] = lambda _: None) -> None:
-        """Name every id of ``blocks`` (the whole document), then point its links, in place."""
+    def settle(self, blocks: list, elsewhere: Callable[[str], str | None] = lambda _: None) -> list[str]:
+        """Name every id of ``blocks`` (the whole document), then point its links, in place.
+
+        Gives back every image's alt text in document order, seen on the same walk."""
         ids: list[list] = []  # the attributes of each node with an id, in document order
         holders: list[list] = []  # the lists that hold links, inner ones first
-        _collect(blocks, ids, holders)
+        alts: list[str] = []
+        _collect(blocks, ids, holders, alts)
         for attributes in ids:  # the first of twins (an embed's copy) keeps the name
             identifier = attributes[0]
             attributes[0] = "" if identifier in self.names else self.name(identifier)
@@ -57,6 +62,7 @@ class Bookmarks:
                     item["c"][2][0] = target
                 kept.append(item)
             holder[:] = kept
+        return alts
 
 
 # Nodes that hold neither an id nor a link: not walked (most of a document's nodes).
@@ -64,7 +70,7 @@ LEAVES = {"Str", "Space", "SoftBreak", "LineBreak", "Code", "Math", "RawInline",
           "CodeBlock", "HorizontalRule"}
 
 
-def _collect(value, ids: list[list], holders: list[list]) -> None:
+def _collect(value, ids: list[list], holders: list[list], alts: list[str]) -> None:
     if isinstance(value, list):
         has_link = False
         for item in value:
@@ -73,18 +79,20 @@ def _collect(value, ids: list[list], holders: list[list]) -> None:
                 if kind in LEAVES:
                     continue
                 has_link = has_link or kind == "Link"
-                _collect(item, ids, holders)
+                _collect(item, ids, holders, alts)
             elif isinstance(item, list):
-                _collect(item, ids, holders)
+                _collect(item, ids, holders, alts)
         if has_link:
             holders.append(value)  # after the lists inside it: a link's own text is settled first
     elif isinstance(value, dict):
         kind = value.get("t")
         if kind in ATTR_AT and value["c"][ATTR_AT[kind]][0]:
             ids.append(value["c"][ATTR_AT[kind]])
+        elif kind == "Image":
+            alts.append(plain_text(value["c"][1]))
         content = value.get("c")
         if isinstance(content, list):
-            _collect(content, ids, holders)
+            _collect(content, ids, holders, alts)
 
 
 def _target(url: str, bookmarks: Bookmarks, elsewhere) -> str | None:
