@@ -5,6 +5,8 @@ inside the document as a ``data:`` URI. PNG and JPEG go as they are. SVG (which 
 would embed with no raster fallback, so LibreOffice shows it blank), GIF and WebP become
 PNG first: SVG drawn by resvg at three times its size (print resolution), after the
 EPUB's cleaning (no script, no outside file), the others by Pillow (a GIF's first frame).
+So is a PNG or JPEG whose bytes do not check out (pandoc would embed it without a size,
+and the reader would see a broken box); if Pillow cannot read it either, it is left out.
 Conversions are kept in ``OUT/.cache/office-images/`` by the hash of the source bytes,
 so an unchanged image is converted once; the folder keeps only what the last build used.
 """
@@ -69,9 +71,9 @@ class OfficeImages:
         except OSError as error:
             self.report.warning(path, None, "office.image", f"this image could not be read: {error}")
             return None
-        if media_type in AS_IS:
+        if media_type in AS_IS and _is_sound(data):
             return Picture(_data_uri(media_type, data), None)
-        converted = self._converted(path, media_type, data)
+        converted = self._converted(path, media_type, data)  # or a PNG/JPEG to draw again
         if converted is None:
             return None
         png, width = converted
@@ -98,6 +100,18 @@ class OfficeImages:
             temporary.replace(cached)
         zoom = SVG_ZOOM if media_type == "image/svg+xml" else 1
         return png, _png_width(png) // zoom if zoom > 1 else None
+
+
+def _is_sound(data: bytes) -> bool:
+    """Whether Pillow reads the image's structure (chunks and their checksums) without fault."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except Exception:
+        return False
+    return True
 
 
 def _svg_to_png(data: bytes) -> bytes:

@@ -46,7 +46,12 @@ def convert(document: dict, to: str, target: Path, reference: Path | None, toc_d
             raise PandocError(f"pandoc did not finish writing the {to} in {TIMEOUT} s") from None
         except OSError as error:
             raise PandocError(f"pandoc could not be run ({pandoc_path()}): {error}") from None
-    messages = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+    messages: list[str] = []
+    for line in (line.strip() for line in done.stderr.splitlines()):
+        if line and (line.startswith("[") or not messages):  # "[WARNING] ..." starts a message
+            messages.append(line)
+        elif line:
+            messages[-1] += " / " + line
     if done.returncode != 0:
         raise PandocError(f"pandoc stopped with code {done.returncode}: " + " / ".join(messages[-5:]))
     return messages
