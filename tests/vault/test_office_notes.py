@@ -160,3 +160,14 @@ def test_init_says_how_many_documents_it_found(vault):
     guess = guess_config(vault)
     assert guess.documents == 5
     assert "# 5 Word or LibreOffice documents (.docx, .odt) found" in config_text(guess)
+
+
+def test_a_document_that_would_unpack_to_gigabytes_is_refused_unread(make_vault, tmp_path, monkeypatch):
+    from xtdpublish.vault import office_notes
+
+    monkeypatch.setattr(office_notes, "MAX_UNPACKED", 1000)  # a real bomb would take seconds to make
+    vault = make_vault({"xtdpublish.toml": CONFIG,
+                        "Documents/Gros.docx": office_document(tmp_path, "docx", "x " * 5000, "big")})
+    model, report = read(vault, tmp_path / "out")
+    assert not model.notes
+    assert "unpack to more than" in {s.path: s.reason for s in model.skipped}["Documents/Gros.docx"]

@@ -45,6 +45,7 @@ FORMAT = f"xtdpublish/office-notes@1 {__version__}"
 MEDIA_FOLDER = "xtd-media"  # where pandoc puts the images, relative to its working folder
 FAILED = "failed.txt"  # why pandoc could not read a document, kept like a conversion
 MAX_BYTES = 100 * 1024 * 1024
+MAX_UNPACKED = 2 * 1024 * 1024 * 1024  # a document is a zip: one that unpacks to more is a bomb
 TIMEOUT = 300  # seconds for one document
 ESCAPED_WIKILINK = re.compile(r"\\\[\\\[(.+?)\\\]\\\]")
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
@@ -101,6 +102,8 @@ def _read(path: str, file: Path, cache: Path, pandoc: str, pandoc_version: str):
         return None, {}, None, f"the file cannot be read ({error.strerror or error})"
     if len(data) > MAX_BYTES:
         return None, {}, None, f"it is larger than {MAX_BYTES // 2**20} MB"
+    if _unpacked_size(data) > MAX_UNPACKED:
+        return None, {}, None, f"it would unpack to more than {MAX_UNPACKED // 2**30} GB"
     key = hashlib.sha256(f"{FORMAT}\0{pandoc_version}\0{path}\0".encode() + data).hexdigest()
     folder = cache / key
     if (folder / FAILED).is_file():  # pandoc refused these very bytes before: not asked again
@@ -211,6 +214,15 @@ def _properties(data: bytes, suffix: str) -> dict:
                 continue  # pandoc without a clock writes 1970: no date at all
             found[key] = value
     return found
+
+
+def _unpacked_size(data: bytes) -> int:
+    """What the document's zip says its files unpack to (0 when it is no zip: pandoc says why)."""
+    try:
+        with zipfile.ZipFile(_bytes_file(data)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0
 
 
 def _bytes_file(data: bytes):
