@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 VAULT  ?= content
 OUT    ?= build
 
-.PHONY: all pdf epub feeds model check test fuzz bench clean
+.PHONY: all pdf epub docx odt feeds model check test fuzz bench clean
 
 all: $(STAMP)
 	$(BIN)/xtdpublish build --vault $(VAULT) --out $(OUT) --format all
@@ -16,6 +16,12 @@ pdf: $(STAMP)
 
 epub: $(STAMP)
 	$(BIN)/xtdpublish build --vault $(VAULT) --out $(OUT) --format epub
+
+docx: $(STAMP)
+	$(BIN)/xtdpublish build --vault $(VAULT) --out $(OUT) --format docx
+
+odt: $(STAMP)
+	$(BIN)/xtdpublish build --vault $(VAULT) --out $(OUT) --format odt
 
 feeds: $(STAMP)
 	$(BIN)/xtdpublish build --vault $(VAULT) --out $(OUT) --format json,rss,atom

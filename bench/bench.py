@@ -37,7 +37,7 @@ BIG_RUNS = int(os.environ.get("BENCH_BIG_RUNS", str(RUNS)))
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 ENV["SOURCE_DATE_EPOCH"] = "1700000000"
 
-OUTPUT_NAMES = ["model", "pdf", "epub", "json", "rss", "atom"]
+OUTPUT_NAMES = ["model", "pdf", "epub", "docx", "odt", "json", "rss", "atom"]
 
 sys.path.insert(0, str(HERE))
 from synthetic import make_vault  # noqa: E402
@@ -195,6 +195,9 @@ def bench_sample(work: Path) -> dict:
     }
     results["model of the sample (build --format model, cold)"] = timed(
         xtd(vault, work / "out-model", "model", "--force"))
+    for kind in ("docx", "odt"):  # the model and the document, the SVGs already converted
+        results[f"{kind.upper()} of the sample (build --format {kind} --force)"] = timed(
+            xtd(vault, work / "out-office", kind, "--force"))
     results.update(bench_pdf_step(vault, work, "sample"))
     # Incremental: the output folder holds a complete build with these very inputs.
     run(xtd(vault, out, "all"))
@@ -296,6 +299,8 @@ def main() -> int:
                     ("model", "model", RUNS),
                     ("model + feeds", "model,json,rss,atom", RUNS),
                     ("EPUB", "epub", BIG_RUNS),
+                    ("DOCX", "docx", BIG_RUNS),
+                    ("ODT", "odt", BIG_RUNS),
                 ]))
             results.update(bench_synthetic(work, 1_000, [("PDF", "pdf", BIG_RUNS)]))
             results.update(bench_pdf_step(work / "synthetic-1000", work, "1,000 notes"))

@@ -32,7 +32,8 @@ from conftest import CONTENT, SAMPLE_CONFIG, SAMPLE_VAULT
 GOLDEN = Path(__file__).parent / "golden" / "outputs.json"
 EPOCH = 1700000000
 LIBRARIES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "lxml", "feedgen", "nh3", "segno",
-             "markdown-it-py", "mdit-py-plugins", "PyYAML", "Jinja2", "pypandoc_binary")
+             "markdown-it-py", "mdit-py-plugins", "PyYAML", "Jinja2", "pypandoc_binary", "resvg-py",
+             "Pillow")
 UPDATE = os.environ.get("XTD_UPDATE_GOLDEN") == "1"
 
 

@@ -98,7 +98,7 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="build", help="output folder (default: build)")
     parser.add_argument(
         "--format", default="all",
-        help="comma-separated: model, pdf, epub, json, rss, atom, or all (default)",
+        help="comma-separated: model, pdf, epub, docx, odt, json, rss, atom, or all (default)",
     )
 
 

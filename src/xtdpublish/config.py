@@ -52,15 +52,22 @@ class FeedsConfig:
 
 
 @dataclass(frozen=True)
+class OfficeConfig:
+    split: str = ""  # "part": one .docx / .odt per top-level section of the guide
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteConfig = field(default_factory=SiteConfig)
     vault: VaultConfig = field(default_factory=VaultConfig)
     guide: GuideConfig = field(default_factory=GuideConfig)
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
+    office: OfficeConfig = field(default_factory=OfficeConfig)
     source: Path | None = None  # the file it was read from, None for the defaults
 
 
-SECTIONS = {"site": SiteConfig, "vault": VaultConfig, "guide": GuideConfig, "feeds": FeedsConfig}
+SECTIONS = {"site": SiteConfig, "vault": VaultConfig, "guide": GuideConfig, "feeds": FeedsConfig,
+            "office": OfficeConfig}
 
 
 def load_config(vault: Path, config_file: Path | None = None) -> Config:
@@ -91,6 +98,9 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     if config.vault.titles not in TITLE_RULES:
         raise ConfigError(f"{path}: vault.titles must be one of {', '.join(map(repr, TITLE_RULES))}"
                           f", not {config.vault.titles!r}")
+    if config.office.split not in ("", "part"):
+        raise ConfigError(f"{path}: office.split must be \"part\" (one document per part) or left "
+                          f"out (one document), not {config.office.split!r}")
     return config
 
 

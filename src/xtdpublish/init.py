@@ -17,7 +17,7 @@ from pathlib import Path
 from .config import CONFIG_NAME, VaultConfig
 from .report import Report
 from .vault.drawings import is_drawing
-from .vault.files import scan_vault
+from .vault.files import OFFICE_SUFFIXES, scan_vault
 from .vault.frontmatter import split_frontmatter
 
 # Folders whose notes are not meant to be published, by their name (case and accents ignored).
@@ -76,6 +76,7 @@ class Guess:
     root_reason: str = ""
     tags: list[tuple[str, int]] = field(default_factory=list)  # (tag, notes), most used first
     feed_tags: list[str] = field(default_factory=list)
+    documents: int = 0  # .docx and .odt files: notes once vault.include takes them
 
 
 def write_config(vault: Path) -> Path:
@@ -100,6 +101,8 @@ def guess_config(vault: Path) -> Guess:
     guess.root, guess.root_reason = guess_root(notes)
     guess.tags = tags_in_use(notes)
     guess.feed_tags = [tag for tag, _ in guess.tags if RESOURCE_TAG.fullmatch(_plain(tag))][:1]
+    assets = scan_vault(vault, VaultConfig(), Report()).assets
+    guess.documents = sum(path.lower().endswith(OFFICE_SUFFIXES) for path in assets)
     return guess
 
 
@@ -299,6 +302,9 @@ def config_text(guess: Guess) -> str:
         "[vault]",
         '# include = ["**/*.md"]   # the default: every note',
     ]
+    if guess.documents:
+        lines.append(f'# {guess.documents} Word or LibreOffice documents (.docx, .odt) found: they are notes too '
+                     'once include takes them, e.g. include = ["**/*.md", "**/*.docx", "**/*.odt"]')
     if guess.exclude:
         lines.append("# Drafts, templates and trash (dot-folders are always left out).")
         lines.append(f"exclude = {_toml(guess.exclude)}")

@@ -107,6 +107,9 @@ class Asset:
     path: str  # vault-relative, "/" separators, NFC
     media_type: str
     size: int
+    # For an image taken out of an office document (a .docx note): the document's vault path.
+    # Its path is then "<document>/media/<name>", which no file of the vault can have.
+    extracted_from: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +170,14 @@ class Skipped:
     reason: str
 
 
+def file_inside(root: Path, path: str) -> Path | None:
+    """``root / path`` as an existing file inside ``root``, else None: nothing a ``..``, an
+    absolute path or a symlink points at outside it."""
+    folder = root.resolve()
+    file = (folder / path).resolve()
+    return file if file.is_relative_to(folder) and file.is_file() else None
+
+
 @dataclass(frozen=True)
 class Model:
     site: Site
@@ -176,6 +187,9 @@ class Model:
     assets: tuple[Asset, ...]
     diagnostics: tuple[Diagnostic, ...]
     root: Path  # the vault folder; where assets are read from, never written to json
+    # Asset path → the file in the build's cache that holds an image taken out of an office
+    # document (see vault/office_notes.py); never written to json.
+    extracted: dict[str, Path] = field(default_factory=dict)
     _by_id: dict[str, Note] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -186,6 +200,14 @@ class Model:
 
     def get(self, note_id: str | None) -> Note | None:
         return self._by_id.get(note_id) if note_id else None
+
+    def asset_file(self, path: str) -> Path | None:
+        """The file holding the asset ``path``, or None: a file inside the vault, or one the
+        reader took out of an office document into the build's cache; nothing else."""
+        if path in self.extracted:
+            file = self.extracted[path]
+            return file if file.is_file() and not file.is_symlink() else None
+        return file_inside(self.root, path)
 
     def note_url(self, note: Note) -> str | None:
         """The note's page on the live site, or None without ``site.base_url``."""

@@ -5,7 +5,7 @@ only when its format is asked for (WeasyPrint alone takes ~0.4 s to import).
 
 An output may name an ``inputs(model, config)`` function beside its renderer: what it reads
 of the model, as JSON-able data. stale.py hashes that (with the config, the tool's version
-and, for the laid-out formats, the theme) to decide whether the output is made again; an
+and, for the laid-out formats, the theme; for the office formats, pandoc's version: ``tools``) to decide whether the output is made again; an
 output without one is made again whenever anything in the model changed. It must cover all
 the output shows and reports, and cost little next to rendering.
 
@@ -29,6 +29,7 @@ class Output:
     files: tuple[str, ...]  # what it writes in the output folder
     renderer: str  # "module:function", relative to the package
     inputs: str | None = None  # "module:function": what it reads of the model; None: all of it
+    tools: str | None = None  # "module:function": the versions of outside programs it runs (pandoc)
 
     def render(self, *args):
         return _function(self.renderer)(*args)
@@ -36,6 +37,10 @@ class Output:
     def inputs_of(self, model, config):
         """What this output reads of ``model`` as JSON-able data, or None for the whole model."""
         return None if self.inputs is None else _function(self.inputs)(model, config)
+
+    def tool_versions(self) -> str:
+        """The outside programs this output runs, as text: another version, another output."""
+        return "" if self.tools is None else str(_function(self.tools)())
 
 
 def _function(name: str):
@@ -49,6 +54,10 @@ OUTPUTS: dict[str, Output] = {
         Output("model", ("model.json",), ".render.model_json:render"),
         Output("pdf", ("guide.pdf",), ".render.pdf.book:render"),
         Output("epub", ("guide.epub",), ".render.epub.book:render"),
+        Output("docx", ("guide.docx",), ".render.office.book:render_docx",
+               tools=".render.office.pandoc_run:version"),
+        Output("odt", ("guide.odt",), ".render.office.book:render_odt",
+               tools=".render.office.pandoc_run:version"),
         Output("json", ("feed.json",), ".render.feeds.jsonfeed:render", ".render.feeds.jsonfeed:inputs"),
         Output("rss", ("rss.xml",), ".render.feeds.rss:render_rss", ".render.feeds.rss:rss_inputs"),
         Output("atom", ("atom.xml",), ".render.feeds.rss:render_atom", ".render.feeds.rss:atom_inputs"),

@@ -19,7 +19,7 @@ from .outputs import output
 from .render.model_json import model_to_dict
 
 # Formats that lay out or embed the theme and the vault's images.
-THEMED = {"pdf", "epub"}
+THEMED = {"pdf", "epub", "docx", "odt"}
 
 
 class OutputRecords:
@@ -83,14 +83,21 @@ def _digests(model_json: bytes, model: Model, config: Config, formats: list[str]
 
         theme = find_theme(model.root, config)
         themed = [p for p in theme.rglob("*") if p.is_file()]
-        themed += [model.root / asset.path for asset in model.assets]
+        themed += [model.asset_file(asset.path) or model.root / asset.path for asset in model.assets]
         if model.site.logo:
             themed.append(model.root / model.site.logo)
     return {
-        name: fingerprint.fingerprint(name, _model_data(name, model_json, model, config), config_text,
-                                      themed if name in THEMED else [])
+        name: fingerprint.fingerprint(name, _model_data(name, model_json, model, config),
+                                      config_text + _tool_versions(name), themed if name in THEMED else [])
         for name in formats
     }
+
+
+def _tool_versions(name: str) -> str:
+    try:
+        return output(name).tool_versions()
+    except Exception as error:  # the output's own renderer will meet it and say so
+        return f"unknown: {error!r}"
 
 
 def _model_data(name: str, model_json: bytes, model: Model, config: Config) -> bytes:

@@ -18,7 +18,7 @@ from lxml import html
 
 from ..config import Config
 from ..htmlfragment import parse_fragment, remove_keeping_tail, serialize_fragment
-from ..model import Model, NavNode, Note
+from ..model import Model, NavNode, Note, file_inside
 from .body import BodyPolicy, anchor_id, render_body
 from .math import MATH_CLASS, math_as_text
 
@@ -93,9 +93,7 @@ def build_guide(model: Model, policy: BodyPolicy) -> Guide:
 def vault_file(root: Path, path: str) -> Path | None:
     """The vault path ``path`` as an existing file inside the vault, else None: nothing a
     ``..``, an absolute path or a symlink points at outside the vault is read."""
-    vault = root.resolve()
-    file = (vault / path).resolve()
-    return file if file.is_relative_to(vault) and file.is_file() else None
+    return file_inside(root, path)
 
 
 def find_theme(model_root: Path, config: Config) -> Path:

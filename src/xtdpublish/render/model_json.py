@@ -69,7 +69,8 @@ def model_to_dict(model: Model) -> dict:
         "notes": [_note(model, note) for note in model.notes],
         "nav": _nav(model.nav),
         "assets": [
-            {"path": a.path, "media_type": a.media_type, "size": a.size} for a in model.assets
+            {"path": a.path, "media_type": a.media_type, "size": a.size, "extracted_from": a.extracted_from}
+            for a in model.assets
         ],
         "skipped": [{"path": s.path, "reason": s.reason} for s in model.skipped],
     }

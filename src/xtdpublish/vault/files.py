@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +20,8 @@ from ..config import VaultConfig
 from ..report import Report
 
 NOTE_SUFFIX = ".md"
+# Word and LibreOffice documents: notes when vault.include takes them (vault/office_notes.py)
+OFFICE_SUFFIXES = (".docx", ".odt")
 # C0 controls but tab and newline, and U+FFFE/U+FFFF: no XML (EPUB, RSS, Atom) can hold them
 # and lxml refuses them outright, so one in a note would stop every renderer that uses it.
 # Lone surrogates cannot come from a file, but they can from a YAML escape (PURE_LOADER).
@@ -39,6 +41,7 @@ class VaultFiles:
     notes: list[SourceFile]  # included, readable notes, sorted by path
     excluded: list[str]  # .md paths left out by vault.include / vault.exclude
     assets: dict[str, Path]  # every other file in the vault (not in dot-folders)
+    documents: list[tuple[str, Path]] = field(default_factory=list)  # included .docx/.odt: notes
 
 
 def scan_vault(root: Path, config: VaultConfig, report: Report) -> VaultFiles:
@@ -49,8 +52,14 @@ def scan_vault(root: Path, config: VaultConfig, report: Report) -> VaultFiles:
     excluded: list[str] = []
     assets: dict[str, Path] = {}
     first_file: dict[str, Path] = {}  # note path → the first file met under that name
+    documents: list[tuple[str, Path]] = []
     for path, file, link in _walk(root, real_root, report):
-        is_note = path.endswith(NOTE_SUFFIX)
+        is_document = path.lower().endswith(OFFICE_SUFFIXES) and is_included(path, config.include,
+                                                                             config.exclude)
+        if is_document and not link:
+            documents.append((path, file))
+            continue
+        is_note = path.endswith(NOTE_SUFFIX) or is_document
         if is_note and not is_included(path, config.include, config.exclude):
             excluded.append(path)
             continue
@@ -85,6 +94,7 @@ def scan_vault(root: Path, config: VaultConfig, report: Report) -> VaultFiles:
         notes=[notes[p] for p in sorted(notes)],
         excluded=sorted(set(excluded)),
         assets=dict(sorted(assets.items())),
+        documents=sorted(documents),
     )
 
 

@@ -144,7 +144,7 @@ def choose_title(source: NoteSource, first_h1: str | None, rule: str = "obsidian
         if first_h1 and first_h1.strip():
             return " ".join(first_h1.split()), "heading"
     name = source.path.rsplit("/", 1)[-1]
-    stem = name[:-3] if name.lower().endswith(".md") else name
+    stem = name.rsplit(".", 1)[0] if name.lower().endswith((".md", ".docx", ".odt")) else name
     # a name of blanks (" .md", "\x85.md") would be an invisible title: the path shows
     return (stem if stem.strip() else source.path), "filename"
 

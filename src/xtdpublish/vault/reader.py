@@ -17,8 +17,9 @@ from pathlib import Path
 
 from ..config import Config
 from ..model import Asset, Field, Link, LinkStatus, Model, Note, Site
+from ..pandoc import pandoc_path, version
 from ..report import Report
-from .files import scan_vault
+from .files import OFFICE_SUFFIXES, scan_vault
 from .git import git_history
 from .links import LinkIndex, NoteTarget, backlinks, report_embed_cycles
 from .drawings import (
@@ -37,6 +38,7 @@ from .cache import (
 from .markdown import ParsedBody, RawRef, parse_markdown, slugify
 from .metadata import choose_title, merge_tags
 from .nav import NavItem, build_nav
+from .office_notes import read_office_notes
 from .parallel import map_shared
 from .source import NoteSource, read_note
 
@@ -52,10 +54,14 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
     for path in files.excluded:
         report.skip(path, "excluded by vault.include / vault.exclude in the configuration")
     history = git_history(root, report)
+    office = read_office_notes(files.documents, _office_cache(cache), report, pandoc_path(),
+                               version()) if files.documents else None
+    notes = sorted(files.notes + office.notes, key=lambda f: f.path) if office else files.notes
+    assets = {**files.assets, **office.media} if office else files.assets
     sources: list[NoteSource] = []
     unpublished: list[NoteSource] = []
     drawings: list[NoteSource] = []
-    read = map_shared(partial(_read_note, config=config, history=history), files.notes,
+    read = map_shared(partial(_read_note, config=config, history=history), notes,
                       lambda file: len(file.text), min_share=READ_SHARE)
     for source, diagnostics in read:
         report.diagnostics.extend(diagnostics)  # in the notes' order, however the work was shared
@@ -100,7 +106,7 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
         for path, aliases in [*((s.path, s.aliases) for s in drawings),
                               *((p, ()) for p in drawing_files)]
     ]
-    index = LinkIndex([*targets.values(), *hidden], files.assets, report)
+    index = LinkIndex([*targets.values(), *hidden], assets, report)
     links: dict[str, tuple[Link, ...]] = {
         ids[s.path]: tuple(index.resolve(targets[s.path], ref) for ref in bodies[s.path].refs)
         for s in sources
@@ -125,9 +131,10 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
         notes=notes,
         nav=navigation.tree,
         skipped=tuple(report.skipped),
-        assets=_assets(links, files.assets),
+        assets=_assets(links, assets, office.media if office else {}),
         diagnostics=tuple(report.diagnostics),
         root=root,
+        extracted=dict(office.media) if office else {},
     )
 
 
@@ -158,6 +165,21 @@ def _show_drawings(sources: list[NoteSource], ids: dict[str, str], bodies: dict[
                            f"exported image ({stem}.svg or .png beside it): the {count} "
                            f"embed(s) of it show a placeholder. Turn on the plugin's "
                            f"auto-export (SVG or PNG)")
+
+
+def _document_of(asset_path: str) -> str:
+    """``Notes/Rapport.docx/media/image1.png`` → ``Notes/Rapport.docx``."""
+    parts = asset_path.split("/")
+    for end in range(1, len(parts)):
+        if parts[end - 1].lower().endswith(OFFICE_SUFFIXES):
+            return "/".join(parts[:end])
+    return asset_path
+
+
+def _office_cache(cache: ParseCache | None) -> Path | None:
+    """Where images taken out of office documents are kept: beside the parse cache, in the
+    output folder; None without one (``check``)."""
+    return cache.path.parent / "office-notes" if cache is not None and cache.path else None
 
 
 def _parse_all(sources: list[NoteSource], breaks: bool, language: str, cache: ParseCache,
@@ -336,7 +358,8 @@ def _site(config: Config) -> Site:
     )
 
 
-def _assets(links: dict[str, tuple[Link, ...]], files: dict[str, Path]) -> tuple[Asset, ...]:
+def _assets(links: dict[str, tuple[Link, ...]], files: dict[str, Path],
+            extracted: dict[str, Path]) -> tuple[Asset, ...]:
     used = sorted({link.asset for note_links in links.values() for link in note_links
                    if link.asset})
     assets = []
@@ -347,5 +370,6 @@ def _assets(links: dict[str, tuple[Link, ...]], files: dict[str, Path]) -> tuple
             size = file.stat().st_size
         except OSError:
             size = 0
-        assets.append(Asset(path=path, media_type=media_type, size=size))
+        document = _document_of(path) if path in extracted else None
+        assets.append(Asset(path=path, media_type=media_type, size=size, extracted_from=document))
     return tuple(assets)

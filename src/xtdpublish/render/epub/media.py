@@ -16,7 +16,6 @@ from pathlib import Path
 from ...model import Model
 from ...report import Report
 from .xhtml import clean_svg
-from ..guide import vault_file
 
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"}
 EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/svg+xml": "svg",
@@ -43,6 +42,7 @@ class VaultImages:
 
     def __init__(self, model: Model, report: Report | None = None) -> None:
         self.report = report or Report()
+        self.model = model
         self.root = model.root.resolve()
         self.media_types = {asset.path: asset.media_type for asset in model.assets}
         self.files: list[MediaFile] = []  # in order of first use: the manifest's order
@@ -77,7 +77,7 @@ class VaultImages:
         return self._load(path, media_type, f"{MEDIA_FOLDER}img{number:03d}.{extension}")
 
     def _load(self, path: str, media_type: str | None, href: str) -> MediaFile | None:
-        file = vault_file(self.root, path)
+        file = self.model.asset_file(path)  # in the vault, or taken out of an office note
         if file is None or media_type not in IMAGE_TYPES:
             return None
         if media_type != "image/svg+xml":

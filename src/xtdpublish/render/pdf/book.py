@@ -28,7 +28,7 @@ from ...report import Report
 from ..body import BodyPolicy, Video, anchor_id
 from ..guide import Guide, Section, build_guide, find_theme, format_date, typeset, vault_file
 from . import tagging
-from .fetcher import ConfinedFetcher, folder_url
+from .fetcher import ConfinedFetcher, asset_url, folder_url
 from .formulas import draw_formulas
 from .log import report_log, weasyprint_log
 from .numbering import lay_out_numbered
@@ -74,7 +74,7 @@ def paper_policy(model: Model, env: jinja2.Environment) -> BodyPolicy:
         return "#" + anchor_id(link.target, link.anchor) if model.get(link.target) else None
 
     def asset_src(link: Link) -> str | None:
-        return folder_url("vault", link.asset) if link.asset else None
+        return asset_url(model, link.asset) if link.asset else None
 
     def frame(element, watch: Video):
         # A PNG, one pixel a module, drawn without smoothing: much cheaper to paint than SVG paths.
@@ -182,7 +182,8 @@ def _fetcher(model: Model, theme: Path, report: Report) -> ConfinedFetcher:
     """Reads the vault and the themes; a theme's ``target-counter()`` page numbers are
     served as ``attr(data-page)``, which are right and cost no second pass (numbering.py)."""
     folders = {"vault": model.root, "theme": theme, "default-theme": DEFAULT_THEME}
-    fetcher = ConfinedFetcher(list(folders.values()), folders)
+    office = {asset_url(model, path): file for path, file in model.extracted.items()}
+    fetcher = ConfinedFetcher(list(folders.values()), folders, files=office)
     url = _stylesheet_url(theme)
     css = fetcher.local_path(url).read_text(encoding="utf-8", errors="replace")
     if TARGET_COUNTER.search(css):

@@ -18,6 +18,8 @@ from urllib.request import url2pathname
 from weasyprint import URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
+from ...model import Model
+
 
 class RefusedResource(ValueError):
     """A resource outside the allowed folders, or not a file/data URL."""
@@ -28,17 +30,26 @@ def folder_url(name: str, path: str = "") -> str:
     return f"file://{name}/" + quote(path.lstrip("/"))
 
 
+def asset_url(model: Model, path: str) -> str:
+    """The fixed URL of the asset ``path``: a vault file, or an image the reader took out of
+    an office note (``file://office/…``, served from the build's cache by ``files``)."""
+    return folder_url("office" if path in model.extracted else "vault", path)
+
+
 class ConfinedFetcher(URLFetcher):
     """Reads files of the ``allowed`` folders, by their path or by ``folders``' fixed URLs
-    (name → folder); ``replaced`` gives the bytes served instead of some URLs' files."""
+    (name → folder) or ``files``' URLs (URL → file); ``replaced`` gives the bytes served
+    instead of some URLs' files."""
 
     def __init__(self, allowed: list[Path], folders: dict[str, Path] | None = None,
-                 replaced: dict[str, bytes] | None = None) -> None:
+                 replaced: dict[str, bytes] | None = None,
+                 files: dict[str, Path] | None = None) -> None:
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=1)
         self.allowed = [folder.resolve() for folder in allowed]
         self.folders = {name: folder.resolve() for name, folder in (folders or {}).items()}
         self.allowed += self.folders.values()
         self.replaced = dict(replaced or {})
+        self.files = {url: file.resolve() for url, file in (files or {}).items()}
 
     def fetch(self, url: str, headers=None):
         scheme = url.partition(":")[0].lower()
@@ -57,6 +68,8 @@ class ConfinedFetcher(URLFetcher):
 
     def local_path(self, url: str) -> Path | None:
         """The real file ``url`` names, when it is inside an allowed folder."""
+        if url in self.files:
+            return self.files[url]
         parts = urlsplit(url)
         if parts.netloc in self.folders:
             path = (self.folders[parts.netloc] / unquote(parts.path).lstrip("/")).resolve()

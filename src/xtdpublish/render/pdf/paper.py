@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 from lxml import html
 from ...model import Model
-from .fetcher import folder_url
+from .fetcher import asset_url
 
 EXTERNAL = ("http://", "https://", "mailto:", "tel:")
 PRINTABLE_IMAGES = ("image/png", "image/jpeg", "image/svg+xml", "image/gif", "image/webp", "")
@@ -63,7 +63,7 @@ def _asset_lines(model: Model) -> dict[tuple[str, str], int]:
     for note in model.notes:
         for link in note.links:
             if link.asset:
-                url = folder_url("vault", link.asset)
+                url = asset_url(model, link.asset)
                 lines.setdefault((note.path, url), link.line)
     return lines
 
