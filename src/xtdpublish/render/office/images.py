@@ -13,6 +13,8 @@ so an unchanged image is converted once; the folder keeps only what the last bui
 
 from __future__ import annotations
 
+import re
+
 import base64
 import hashlib
 import io
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from ...model import Model
 from ...report import Report
-from ..epub.xhtml import clean_svg, readable_alt
+from ..epub.xhtml import clean_svg
 
 AS_IS = {"image/png", "image/jpeg"}
 CONVERTED = {"image/svg+xml", "image/gif", "image/webp"}
@@ -51,7 +53,10 @@ class OfficeImages:
         return self._pictures[path]
 
     def alt(self, path: str) -> str:
-        return readable_alt(path)
+        """The text an image without its own is given (the model gives each image one: this is
+        for a body whose alt went missing on the way)."""
+        stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        return re.sub(r"[\s_\-]+", " ", stem).strip() or stem
 
     def prune(self) -> None:
         """Forget the conversions this build did not use."""
