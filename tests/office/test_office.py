@@ -27,6 +27,8 @@ subtitle = "Pour les tests"
 author = "L'équipe"
 language = "fr"
 base_url = "https://example.org"
+[vault]
+titles = "eleventy"  # an Eleventy site's vault: a note's title is its first heading
 [guide]
 root = "index.md"
 """
@@ -193,7 +195,8 @@ def test_images_are_embedded_as_png_or_jpeg_with_alt_text(built, kind):
     assert len(pictures) >= 5  # photo.png, photo.jpg, the GIF and the SVG as PNG, the video's QR code
     alts = image_alts(path)
     assert alts and all(alts), alts
-    assert "Une photo rouge" in alts and "schema.svg" in alts and "anim.gif" in alts
+    # the note's text, else the model's guess: the file name in words (issue 18)
+    assert "Une photo rouge" in alts and "schema" in alts and "anim" in alts
     report = json.loads((built[0] / "report.json").read_text(encoding="utf-8"))
     broken = [d for d in report["diagnostics"] if d["code"] == "office.image"]
     assert {d["path"] for d in broken} == {"images/abimee.png"}  # said once, left out of both
