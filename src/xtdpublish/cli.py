@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from . import __version__
 from .config import Config, ConfigError, load_config
 from .outputs import installed, parse_formats
 from .progress import NORMAL, QUIET, VERBOSE, Progress
@@ -62,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="xtdpublish",
         description="Publish a vault of markdown notes as a PDF guide, an EPUB and feeds.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command")
     build = commands.add_parser("build", help="read the vault and write the outputs")
     _vault_options(build)
