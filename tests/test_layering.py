@@ -21,11 +21,12 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "xtdpublish"
 LAYERS = [
     ("the model", ["model"]),
     ("what every part uses", ["xtdpublish", "report", "atomic", "htmlfragment", "gctuning",
-                              "config", "progress", "health"]),
+                              "config", "languages", "messages", "library_log", "progress",
+                              "health"]),
     ("readers and renderers", ["vault", "vault.*", "render", "render.*"]),
     ("the pipeline's parts", ["outputs", "fingerprint", "stale", "rendering", "outcome"]),
     ("the pipeline", ["build"]),
-    ("the commands", ["watch", "init", "cli", "__main__"]),
+    ("the commands", ["watch", "init", "init_file", "live_site", "cli", "__main__"]),
 ]
 
 

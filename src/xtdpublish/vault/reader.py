@@ -19,6 +19,7 @@ from ..model import Asset, Link, LinkStatus, Model, Note, Site
 from ..report import Report
 from .files import scan_vault
 from .git import git_history
+from .included import check_include
 from .links import LinkIndex, NoteTarget, backlinks, report_embed_cycles
 from .cache import (
     ParseCache,
@@ -41,6 +42,7 @@ READ_SHARE = 1500
 
 def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | None = None) -> Model:
     files = scan_vault(root, config.vault, report)
+    check_include(files, config, root, report)
     for path in files.excluded:
         report.skip(path, "excluded by vault.include / vault.exclude in the configuration")
     history = git_history(root, report)
