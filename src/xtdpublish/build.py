@@ -86,8 +86,8 @@ def _makeable(formats: list[str], config: Config, vault: Path, result: BuildResu
             fresh = " (`xtdpublish init` writes one)" if config.source is None else ""
             message = (f"{listed} {'are' if len(files) > 1 else 'is'} not written: {key} is not "
                        f"set ({what}). Add it to {label}{fresh}: {line}")
-            if asked:
-                result.config_errors.append(f"{label}: {message}")
+            if asked:  # told as the other configuration errors are: the file as given
+                result.config_errors.append(f"{config.source or label}: {message}")
             else:
                 result.report.warning(label, None, "config.needed", message)
     return [name for name in formats if name not in missing]

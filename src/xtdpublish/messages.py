@@ -36,6 +36,11 @@ ADVICE = {
     "feed.date": "{n} notes have no date in their frontmatter and are not in git, so the feeds "
                  "date them by the file's modification time, which changes whenever the file "
                  "is copied: commit the vault to git, or add date: (and uid:) to their frontmatter",
+    "pdf.glyph": "{n} notes hold characters that no font of the theme or of this machine has, "
+                 "printed as empty boxes: install a font that has them, or name one in the "
+                 "theme's CSS",
+    "pdf.remote-image": "{n} images are on the web and are not printed: copy each into the "
+                        "vault and link the copy",
     "pdf.alt": "{n} images have no alt text: describe each one for readers who cannot see it, "
                "![what it shows](image.png)",
 }
