@@ -237,8 +237,8 @@ def test_without_base_url_the_default_build_writes_the_rest_and_says_so_once(mak
     # asked for by name, a feed that cannot be made is a configuration error
     code, out, err = build(capsys, vault, tmp_path, "--format", "json")
     assert code == 2
-    assert "xtdpublish: error: xtdpublish.toml: feed.json is not written: site.base_url is not " \
-           "set" in err
+    assert f"xtdpublish: error: {vault / 'xtdpublish.toml'}: feed.json is not written: " \
+           "site.base_url is not set" in err
     # check says it too
     code, _, err = run(capsys, "check", "--vault", str(vault))
     assert code == 0 and "[config.needed]" in err
