@@ -298,10 +298,14 @@ def test_init_and_build_on_obsidians_help_vault(tmp_path):
     config = load_config(vault)
     assert config.site.title == "Obsidian Help" and config.site.language == "en"
     assert config.vault.breaks is True and config.site.logo
-    done = subprocess.run([*command, "build", "--vault", str(vault), "--out", str(tmp_path / "out")],
-                          capture_output=True, text=True, timeout=900, env={
-                              **__import__("os").environ, "NO_COLOR": "1"})
+    # every format but the PDF (718 pages: minutes, laid out by tests/pdf at other sizes)
+    done = subprocess.run([*command, "build", "--vault", str(vault), "--out", str(tmp_path / "out"),
+                           "--format", "model,epub"], capture_output=True, text=True, timeout=900,
+                          env={**__import__("os").environ, "NO_COLOR": "1"})
     assert done.returncode == 0, done.stderr[-3000:]
-    assert (tmp_path / "out" / "guide.pdf").is_file()
+    assert (tmp_path / "out" / "guide.epub").is_file()
     assert "Traceback" not in done.stderr
-    assert "[config.needed]" in done.stderr  # the one thing it could not guess
+    checked = subprocess.run([*command, "check", "--vault", str(vault)], capture_output=True,
+                             text=True, timeout=300)
+    assert checked.returncode == 0
+    assert "[config.needed]" in checked.stderr  # the one thing it could not guess
