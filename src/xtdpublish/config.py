@@ -3,8 +3,9 @@
 A value that cannot work is refused when the file is read (exit 2, the file and the key
 named), not when an output meets it: ``site.base_url`` is an absolute http(s) URL,
 ``site.note_url`` a template of its three placeholders, ``site.language`` a language tag,
-``guide.theme`` a folder that is not the vault or above it. Only a regular file is read
-(a FIFO or a device named as the configuration would block or never end).
+``guide.theme`` a folder that is not the vault or above it (whether it exists is for the
+PDF and the EPUB to say: a build of the feeds alone does not need it). Only a regular file
+is read (a FIFO or a device named as the configuration would block or never end).
 """
 
 from __future__ import annotations
@@ -227,8 +228,6 @@ def check_theme(config: Config, vault: Path, path: Path) -> None:
         raise ConfigError(f"{where}: {theme!r} is {'the vault' if folder == real_vault else 'a folder holding the vault'} "
                           "(a theme is a folder of templates and CSS: copy themes/default into "
                           "a folder of its own)")
-    if not folder.is_dir():
-        raise ConfigError(f"{where}: no folder {theme!r} (looked for {folder})")
 def _parse_section(cls: type, values: dict[str, Any], where: str):
     hints = get_type_hints(cls)
     known = {f.name for f in fields(cls)}
