@@ -135,12 +135,15 @@ def test_check_keeps_its_summary_and_quiet_keeps_only_the_problem_line(warned_va
     code, stdout, stderr = run(capsys, "check", "--vault", str(warned_vault))
     assert code == 0
     assert stdout.startswith("Notes: 2 published, 0 skipped")
-    assert "Problems: 0 error(s), 1 warning(s)" in stdout
+    # the dangling link, and the feeds that a build cannot write without site.base_url
+    assert "Problems: 0 error(s), 2 warning(s)" in stdout
     assert "[link.dangling]" in stderr
+    assert "xtdpublish.toml: warning: feed.json, rss.xml and atom.xml are not written: " \
+           "site.base_url is not set" in stderr
     code, stdout, _ = run(capsys, "check", "--vault", str(warned_vault), "--quiet")
-    assert stdout == "Problems: 0 error(s), 1 warning(s)\n"
+    assert stdout == "Problems: 0 error(s), 2 warning(s)\n"
     code, stdout, _ = run(capsys, "check", "--vault", str(warned_vault), "--json", "--strict")
-    assert code == 1 and json.loads(stdout)["problems"] == {"errors": 0, "warnings": 1}
+    assert code == 1 and json.loads(stdout)["problems"] == {"errors": 0, "warnings": 2}
 
 
 def test_the_installed_command_runs_with_colour_off_in_ci(make_vault, tmp_path):

@@ -20,12 +20,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "xtdpublish"
 # Bottom to top: a module imports from its own layer or lower ones. Every module is in one.
 LAYERS = [
     ("the model", ["model"]),
-    ("what every part uses", ["xtdpublish", "report", "atomic", "htmlfragment", "gctuning", "mathsyntax",
-                              "config", "progress", "health", "pandoc"]),
+    ("what every part uses", ["xtdpublish", "report", "atomic", "htmlfragment", "gctuning",
+                              "config", "languages", "messages", "library_log", "progress",
+                              "health", "mathsyntax", "pandoc"]),
     ("readers and renderers", ["vault", "vault.*", "render", "render.*"]),
     ("the pipeline's parts", ["outputs", "fingerprint", "stale", "rendering", "outcome"]),
     ("the pipeline", ["build"]),
-    ("the commands", ["watch", "init", "cli", "__main__"]),
+    ("the commands", ["watch", "init", "init_file", "live_site", "cli", "__main__"]),
 ]
 
 

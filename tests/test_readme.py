@@ -91,7 +91,8 @@ def test_the_config_example_is_valid():
 def test_the_cli_reference_names_every_command_and_option():
     parser = _parser()
     commands = parser._subparsers._group_actions[0].choices
-    (synopsis,) = [b for b in blocks("text") if b.startswith("xtdpublish build")]
+    (synopsis,) = [b for b in blocks("text") if b.startswith("xtdpublish --version")]
+    assert [a for a in parser._actions if a.option_strings and a.dest not in ("help", "version")] == []
     for name, sub in commands.items():
         line = next(l for l in synopsis.splitlines() if l.startswith(f"xtdpublish {name} "))
         for action in sub._actions:
@@ -138,3 +139,27 @@ def test_the_theming_example_keeps_the_themes_fonts(workdir):
         for font in (page["/Resources"].get("/Font") or {}).values():
             fonts.add(str(font.get_object()["/BaseFont"]))
     assert any("Guide-Serif" in f for f in fonts), fonts
+
+
+def _normalised(text: str) -> list[str]:
+    """Lines with what changes from run to run and machine to machine (times, sizes) blanked."""
+    text = re.sub(r"\d+(?:\.\d)? s\b", "T s", text)
+    text = re.sub(r"\d+(?:\.\d)? (?:B|kB|MB)\b", "S", text)
+    return [line.rstrip() for line in text.strip().splitlines()]
+
+
+def test_the_example_summary_is_what_make_pdf_prints_on_a_fresh_clone(workdir):
+    """The README's transcript, against the very command `make pdf` runs on `content/`."""
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^pdf: .*\n\t(.+)$", makefile, re.M)[1]
+    command = (recipe.replace("$(BIN)/", "").replace("$(VAULT)", "content")
+               .replace("$(OUT)", "build"))
+    assert command == "xtdpublish build --vault content --out build --format pdf"
+    (shown,) = [b for b in blocks("text") if b.startswith("reading the vault content…")]
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "NO_COLOR": "1"}
+    env.pop("FORCE_COLOR", None)
+    done = subprocess.run(command.split(), cwd=workdir, capture_output=True, text=True,
+                          timeout=600, env=env)
+    assert done.returncode == 0, done.stderr
+    assert _normalised(done.stderr + done.stdout) == _normalised(shown)

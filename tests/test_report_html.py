@@ -95,9 +95,26 @@ def test_every_build_writes_it_even_when_a_format_is_refused(make_vault, tmp_pat
     result = build(vault, load_config(vault), tmp_path / "out", ["model", "json"])
     assert result.config_errors
     doc = html.fromstring((tmp_path / "out" / "report.html").read_bytes())
-    refused = doc.xpath('//section[@id="outputs"]//p[@class="sev-error"]/text()')
+    refused = doc.xpath('//section[@id="outputs"]//p[contains(@class, "sev-error")]/text()')
     assert len(refused) == 1 and "base_url" in refused[0]
     assert doc.xpath('//section[@id="outputs"]//code/text()') == ["model.json"]
+    # never "0 errors" above an output asked for and not written
+    assert doc.xpath('//span[@data-count="errors"]/text()') == ["1"]
+
+
+def test_a_feed_left_out_of_all_for_want_of_base_url_is_a_warning_on_the_page(make_vault, tmp_path):
+    vault = make_vault({"a.md": "# A\n"})
+    result = build(vault, load_config(vault), tmp_path / "out", ["model", "json", "rss"],
+                   named=())  # as `xtdpublish build` with the default --format all
+    assert not result.config_errors and result.exit_code() == 0 and result.exit_code(True) == 1
+    assert result.not_written == {"json": "site.base_url is not set",
+                                  "rss": "site.base_url is not set"}
+    doc = html.fromstring((tmp_path / "out" / "report.html").read_bytes())
+    said = doc.xpath('//section[@id="outputs"]//p[contains(@class, "not-written")]/text()')
+    assert said == ["Not written: json (site.base_url is not set; see the warnings)",
+                    "Not written: rss (site.base_url is not set; see the warnings)"]
+    assert doc.xpath('//span[@data-count="errors"]/text()') == ["0"]
+    assert doc.xpath('//span[@data-count="warnings"]/text()') == ["1"]
 
 
 def test_the_seed_vault_report_lists_the_other_problems_of_report_json(seed_vault, tmp_path):

@@ -1,3 +1,8 @@
 """xtdpublish: a vault of markdown notes to a printable guide, an EPUB and feeds."""
 
-__version__ = "0.2.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:  # the version is written once, in pyproject.toml; the installed metadata carries it
+    __version__ = version("xtdpublish")
+except PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"

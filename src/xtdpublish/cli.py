@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from . import __version__
 from .config import Config, ConfigError, load_config
 from .outputs import installed, parse_formats
 from .progress import NORMAL, QUIET, VERBOSE, Progress
@@ -51,10 +52,16 @@ def _main(argv: list[str] | None) -> int:
             print(f"xtdpublish: warning: {problem}", file=sys.stderr)
         try:
             args.formats = parse_formats(args.format)
+            # asked for by name, a format must be made; "all" means all that can be
+            args.named = [name.strip() for name in args.format.split(",") if name.strip() != "all"]
         except ValueError as error:
             print(f"xtdpublish: error: {error}", file=sys.stderr)
             return 2
-    return args.run(args, vault, config)
+    try:
+        return args.run(args, vault, config)
+    except ConfigError as error:  # a value that only the vault shows wrong (vault.include)
+        print(f"xtdpublish: error: {error}", file=sys.stderr)
+        return 2
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -62,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="xtdpublish",
         description="Publish a vault of markdown notes as a PDF guide, an EPUB and feeds.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command")
     build = commands.add_parser("build", help="read the vault and write the outputs")
     _vault_options(build)
@@ -111,7 +119,8 @@ def _build(args, vault: Path, config: Config) -> int:
 
     progress = Progress(_verbosity(args))
     try:
-        result = run_build(vault, config, Path(args.out), args.formats, progress, force=args.force)
+        result = run_build(vault, config, Path(args.out), args.formats, progress, force=args.force,
+                           named=args.named)
     finally:
         progress.close()
     return result.exit_code(args.strict)
@@ -127,7 +136,7 @@ def _check(args, vault: Path, config: Config) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         progress = Progress(_verbosity(args))
-        progress.diagnostics(result.report.sorted())
+        progress.diagnostics(result.report.sorted(), " (-v prints every one)")
         if not args.quiet:
             print(format_health(data))
         else:  # the final line alone
@@ -139,18 +148,25 @@ def _watch(args, vault: Path, config: Config) -> int:
     from .watch import watch
 
     return watch(vault, Path(args.config) if args.config else None, Path(args.out), args.formats,
-                 _verbosity(args))
+                 _verbosity(args), named=args.named)
 
 
 def _init(args, vault: Path) -> int:
-    from .init import write_config
+    from .init import guess_config, write_config
+    from .init_file import summary
 
-    try:
-        path = write_config(vault)
-    except FileExistsError:
+    if (vault / "xtdpublish.toml").exists() or (vault / "xtdpublish.toml").is_symlink():
         print(f"xtdpublish: error: {vault / 'xtdpublish.toml'} already exists; init never "
               "replaces it (move it away to start again)", file=sys.stderr)
         return 1
-    print(f"wrote {path}: read it, change what it guessed wrong, then run "
-          f"`xtdpublish check --vault {vault}`")
+    guess = guess_config(vault)
+    try:
+        path = write_config(vault, guess)
+    except FileExistsError:  # written meanwhile
+        print(f"xtdpublish: error: {vault / 'xtdpublish.toml'} already exists", file=sys.stderr)
+        return 1
+    print(f"wrote {path} from {guess.notes} note{'s' * (guess.notes != 1)}:")
+    print("\n".join(summary(guess)))
+    print(f"Read it and correct what it guessed wrong (each guess says where it came from), "
+          f"then run `xtdpublish build --vault {vault}`.")
     return 0

@@ -1,20 +1,26 @@
 """``xtdpublish init``: a commented ``xtdpublish.toml`` guessed from a vault.
 
 It reads the notes through the vault reader (with the default configuration, since there is
-none yet), plus Obsidian's settings; it writes no output and never replaces an existing file.
+none yet), Obsidian's settings when the vault has them, and the site's own files (the live
+address: live_site.py). Each guess is written with where it came from; a key it cannot
+guess is written commented out with its default (config.py's, so that init, the shipped
+content/xtdpublish.toml and the README agree). It never replaces an existing file.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 
 from .config import CONFIG_NAME, VaultConfig
+from .init_file import Guess, config_text
+from .live_site import find_live_site
 from .report import Report
 from .vault.drawings import is_drawing
 from .vault.files import OFFICE_SUFFIXES, scan_vault
@@ -24,7 +30,27 @@ from .vault.frontmatter import split_frontmatter
 UNPUBLISHED_FOLDER = re.compile(
     r"\.?(drafts?|brouillons?|templates?|modeles?|trash|corbeille|papierkorb|entwurfe?)"
 )
+# The site's own partials and generated folders, which hold .md files that are not notes.
+SITE_FOLDERS = ("_includes", "_layouts", "node_modules", "_site")
+DRAWING_SUFFIX = ".excalidraw.md"
 RESOURCE_TAG = re.compile(r"(ressources?|resources?|risorse|recursos)")
+# What only Obsidian writes in a note: [[wikilinks]], ![[embeds]], > [!callouts], ^block-ids.
+OBSIDIAN_SYNTAX = {
+    "wikilinks": re.compile(r"(?<!!)\[\[[^\[\]\n]+\]\]"),
+    "embeds": re.compile(r"!\[\[[^\[\]\n]+\]\]"),
+    "callouts": re.compile(r"^>\s*\[![A-Za-z-]+\]", re.M),
+    "block ids": re.compile(r"\s\^[A-Za-z0-9-]+$", re.M),
+}
+# What is not prose, for the language guess: code, math, links' targets, HTML, URLs.
+NOT_PROSE = re.compile(
+    r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[^\n]*$"  # fenced code
+    r"|^(?: {4}|\t)[^\n]*$"  # indented code
+    r"|`+[^`\n]*`+|\$\$.*?\$\$|\$[^$\n]+\$"  # inline code, math
+    r"|\]\([^)\s]*\)|<[^>\n]*>|\b(?:https?://|www\.)\S+|\[\[[^\]|\n]*\|?",  # targets, HTML
+    re.S | re.M,
+)
+NOT_CODE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[^\n]*$|`+[^`\n]*`+",
+                      re.S | re.M)
 ELEVENTY_CONFIGS = (".eleventy.js", "eleventy.config.js", "eleventy.config.mjs",
                     "eleventy.config.cjs")
 
@@ -58,31 +84,10 @@ class NoteInfo:
     body: str
 
 
-@dataclass
-class Guess:
-    """What ``init`` found, each choice with the reason written next to it in the file."""
-
-    notes: int = 0
-    title: str = ""
-    title_reason: str = ""
-    language: str = "en"
-    language_reason: str = ""
-    exclude: list[str] = field(default_factory=list)
-    breaks: bool = False
-    breaks_reason: str = ""
-    titles: str = "obsidian"
-    titles_reason: str = ""
-    root: str | None = None
-    root_reason: str = ""
-    tags: list[tuple[str, int]] = field(default_factory=list)  # (tag, notes), most used first
-    feed_tags: list[str] = field(default_factory=list)
-    documents: int = 0  # .docx and .odt files: notes once vault.include takes them
-
-
-def write_config(vault: Path) -> Path:
+def write_config(vault: Path, guess: Guess | None = None) -> Path:
     """Write ``VAULT/xtdpublish.toml``; raises ``FileExistsError`` when there is one."""
     path = vault / CONFIG_NAME
-    text = config_text(guess_config(vault))
+    text = config_text(guess or guess_config(vault))
     with open(path, "x", encoding="utf-8") as file:  # "x": never replace the editors' file
         file.write(text)
     return path
@@ -91,12 +96,23 @@ def write_config(vault: Path) -> Path:
 def guess_config(vault: Path) -> Guess:
     guess = Guess()
     every_note = read_notes(vault)
-    guess.exclude = unpublished_folders(vault, [note.path for note in every_note])
+    paths = [note.path for note in every_note]
+    folders = unpublished_folders(vault, paths)
+    partials = site_folders(vault, paths)
+    drawings = drawing_globs(every_note)
+    guess.exclude = folders + partials + drawings
+    for globs, what in ((folders, "drafts, templates and trash"),
+                        (partials, "the site's own partials and generated files"),
+                        (drawings, "Excalidraw drawings")):
+        if globs:
+            guess.exclude_reasons.append(f"{what}: {', '.join(globs)}")
     notes = [n for n in every_note if not _excluded(n.path, guess.exclude)]
     guess.notes = len(notes)
     guess.title, guess.title_reason = guess_title(notes, vault)
     guess.language, guess.language_reason = guess_language(notes)
-    guess.breaks, guess.breaks_reason = guess_breaks(vault)
+    guess.base_url, guess.base_url_reason = guess_base_url(vault)
+    guess.logo, guess.logo_reason = guess_logo(vault)
+    guess.breaks, guess.breaks_reason = guess_breaks(vault, notes)
     guess.titles, guess.titles_reason = guess_titles(notes, vault)
     guess.root, guess.root_reason = guess_root(notes)
     guess.tags = tags_in_use(notes)
@@ -143,6 +159,32 @@ def unpublished_folders(vault: Path, note_paths: list[str]) -> list[str]:
             if not any(f.startswith(other + "/") for other in holding_notes)]
 
 
+def site_folders(vault: Path, note_paths: list[str]) -> list[str]:
+    """Eleventy's ``_includes/`` and layouts (and the folders its config names for them),
+    ``node_modules/`` and ``_site/``: folders of .md files that are no notes."""
+    names = set(SITE_FOLDERS)
+    for config in _eleventy_configs(vault):
+        text = config.read_text(encoding="utf-8", errors="replace")
+        names.update(m[1].strip("/").rsplit("/", 1)[-1] for m in re.finditer(
+            r"\b(?:includes|layouts)\s*:\s*['\"]([^'\"]+)['\"]", text))
+    found = set()
+    for path in note_paths:
+        parts = path.split("/")[:-1]
+        for depth, part in enumerate(parts):
+            if part in names:
+                found.add("/".join(parts[:depth + 1]))
+                break
+    return [f"{folder}/**" for folder in sorted(found)]
+
+
+def drawing_globs(notes: list[NoteInfo]) -> list[str]:
+    """Excalidraw's drawings: ``*.excalidraw.md``, and notes its plugin marks as drawings."""
+    named = [n.path for n in notes if n.path.endswith(DRAWING_SUFFIX)]
+    marked = [n.path for n in notes if "excalidraw-plugin" in n.meta
+              and not n.path.endswith(DRAWING_SUFFIX)]
+    return ([f"**/*{DRAWING_SUFFIX}"] if named else []) + marked
+
+
 def guess_title(notes: list[NoteInfo], vault: Path) -> tuple[str, str]:
     titles = Counter(
         n.meta["title"].strip() for n in notes
@@ -153,14 +195,19 @@ def guess_title(notes: list[NoteInfo], vault: Path) -> tuple[str, str]:
         if count * 2 > len(notes):
             return title, (f"the frontmatter title of {count} of the {len(notes)} notes, so "
                            "the site's name rather than a note's title")
+    site_name = _publish_options(vault).get("siteName")
+    if isinstance(site_name, str) and site_name.strip():
+        return site_name.strip(), "site-options.json (Obsidian Publish's siteName)"
     name = vault.resolve().name.replace("-", " ").replace("_", " ").strip() or "My notes"
     return name, "the vault folder's name (no frontmatter title is shared by most notes)"
 
 
 def guess_language(notes: list[NoteInfo]) -> tuple[str, str]:
+    """The language of the notes' prose: code, math, URLs, HTML and link targets left out
+    (a French course quoting English code is French)."""
     counts = Counter()
     for note in notes:
-        for word in re.findall(r"[^\W\d_]+", note.body.lower()):
+        for word in re.findall(r"[^\W\d_]+", NOT_PROSE.sub(" ", note.body).lower()):
             for lang, words in DISTINCT_STOP_WORDS.items():
                 if word in words:
                     counts[lang] += 1
@@ -168,10 +215,27 @@ def guess_language(notes: list[NoteInfo]) -> tuple[str, str]:
         return "en", "too little text to tell; English assumed"
     lang, total = counts.most_common(1)[0][0], sum(counts.values())
     share = ", ".join(f"{name} {n * 100 // total}%" for name, n in counts.most_common(3))
-    return lang, f"the most frequent common words of the notes' text ({share})"
+    return lang, f"the most frequent common words of the notes' prose, code left out ({share})"
 
 
-def guess_breaks(vault: Path) -> tuple[bool, str]:
+def guess_base_url(vault: Path) -> tuple[str | None, str]:
+    found = find_live_site(vault)
+    if found is None:
+        return None, ("no file of the vault or its site names the live site (CNAME, a GitHub "
+                      "Actions cname:, Hugo's baseURL, MkDocs' site_url, Eleventy's "
+                      "_data/*.json url, package.json's homepage)")
+    where = Path(os.path.relpath(found.source, vault.resolve())).as_posix()
+    return found.url, f"{found.how} ({where})"
+
+
+def guess_logo(vault: Path) -> tuple[str | None, str]:
+    logo = _publish_options(vault).get("logo")
+    if isinstance(logo, str) and (vault / logo).is_file():
+        return logo, "site-options.json (Obsidian Publish's logo)"
+    return None, ""
+
+
+def guess_breaks(vault: Path, notes: list[NoteInfo] = ()) -> tuple[bool, str]:
     """Whether a single newline is a line break, as the editors see their notes.
 
     Obsidian's "Strict line breaks" (``strictLineBreaks`` in ``.obsidian/app.json``) is off
@@ -180,15 +244,19 @@ def guess_breaks(vault: Path) -> tuple[bool, str]:
     that renders the same notes with markdown-it's ``breaks: true`` wins, since that is what
     readers see.
     """
-    for folder in (vault, vault.resolve().parent):
-        for name in ELEVENTY_CONFIGS:
-            config = folder / name
-            if config.is_file() and re.search(
-                r"\bbreaks\s*:\s*true\b", config.read_text(encoding="utf-8", errors="replace")
-            ):
-                return True, f"{config.name} sets markdown-it's breaks: true"
+    for config in _eleventy_configs(vault):
+        if re.search(r"\bbreaks\s*:\s*true\b",
+                     config.read_text(encoding="utf-8", errors="replace")):
+            return True, f"{config.name} sets markdown-it's breaks: true"
     if not (vault / ".obsidian").is_dir():
-        return False, "not an Obsidian vault: standard markdown, a newline joins lines"
+        uses = obsidian_syntax(notes)
+        if not uses:
+            return False, ("no .obsidian folder and no Obsidian syntax in the notes: standard "
+                           "markdown, a newline joins lines")
+        shown = ", ".join(f"{what} in {n}" for what, n in uses.items())
+        return True, (f"no .obsidian folder, but the notes are Obsidian's ({shown} of the "
+                      f"{len(notes)} notes), and Obsidian shows a single newline as a line "
+                      "break unless \"Strict line breaks\" is on")
     strict = _obsidian_setting(vault, "app.json", "strictLineBreaks")
     if strict is True:
         return False, ("Obsidian's \"Strict line breaks\" is on (.obsidian/app.json): a single "
@@ -212,6 +280,28 @@ def guess_titles(notes: list[NoteInfo], vault: Path) -> tuple[str, str]:
         return "eleventy", "most notes share one frontmatter title, the site's name"
     return "obsidian", ("no Eleventy site found: as Obsidian shows them, the `title` property "
                         "else the file name (aliases are names to link by)")
+
+
+def obsidian_syntax(notes) -> dict[str, int]:
+    """How many notes use each construct only Obsidian writes, those in use only."""
+    counts = {what: sum(1 for n in notes if pattern.search(NOT_CODE.sub("", n.body)))
+              for what, pattern in OBSIDIAN_SYNTAX.items()}
+    return {what: n for what, n in counts.items() if n}
+
+
+def _eleventy_configs(vault: Path) -> list[Path]:
+    folders = [vault, vault.resolve().parent]
+    return [folder / name for folder in folders for name in ELEVENTY_CONFIGS
+            if (folder / name).is_file()]
+
+
+def _publish_options(vault: Path) -> dict:
+    """Obsidian Publish's ``site-options.json`` at the vault's top, when there is one."""
+    try:
+        data = json.loads((vault / "site-options.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def guess_root(notes: list[NoteInfo]) -> tuple[str | None, str]:
@@ -266,80 +356,3 @@ def _plain(name: str) -> str:
 
 def _excluded(path: str, globs: list[str]) -> bool:
     return any(path.startswith(g.removesuffix("**")) for g in globs)
-
-
-# -- writing ---------------------------------------------------------------------------
-
-def _toml(value) -> str:
-    """A TOML value: JSON's string and array syntax is valid TOML for strings and lists."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _comment(text: str) -> str:
-    return "# " + text.replace("\n", "\n# ")
-
-
-def config_text(guess: Guess) -> str:
-    lines = [
-        "# xtdpublish configuration, written by `xtdpublish init` from what the vault contains.",
-        f"# {guess.notes} notes looked at. Every key is optional; the README lists them all.",
-        "",
-        "[site]",
-        _comment(f"Guessed from {guess.title_reason}."),
-        f"title = {_toml(guess.title)}",
-        '# subtitle = ""',
-        '# author = ""',
-        _comment(f"Guessed from {guess.language_reason}."),
-        f"language = {_toml(guess.language)}",
-        "# The live site, where each note has its page. The feeds need it (without it, they are",
-        "# not written and the build exits 2); the guide links notes to their pages there.",
-        '# base_url = "https://www.example.org"',
-        '# note_url = "{base_url}/{path}/"   # {path}: vault path without .md; {id}: note id',
-        '# logo = "images/logo.png"   # an image of the vault for the cover',
-        "",
-        "[vault]",
-        '# include = ["**/*.md"]   # the default: every note',
-    ]
-    if guess.documents:
-        lines.append(f'# {guess.documents} Word or LibreOffice documents (.docx, .odt) found: they are notes too '
-                     'once include takes them, e.g. include = ["**/*.md", "**/*.docx", "**/*.odt"]')
-    if guess.exclude:
-        lines.append("# Drafts, templates and trash (dot-folders are always left out).")
-        lines.append(f"exclude = {_toml(guess.exclude)}")
-    else:
-        lines.append('# exclude = ["Drafts/**"]   # dot-folders are always left out')
-    lines += [_comment(guess.breaks_reason + "."), f"breaks = {_toml(guess.breaks)}",
-              _comment(f"Titles: {guess.titles_reason}."), f"titles = {_toml(guess.titles)}", "",
-              "[guide]", _comment(guess.root_reason + ".")]
-    lines.append(f"root = {_toml(guess.root)}" if guess.root else '# root = "index.md"')
-    lines += ['# theme = "theme"   # a copy of themes/default, relative to the vault',
-              '# cover = "images/cover.png"   # the EPUB\'s cover image', "",
-              "[feeds]"]
-    if guess.tags:
-        shown = guess.tags[:40]
-        lines.append("# Tags in use (notes): " + ", ".join(f"{t} ({n})" for t, n in shown)
-                     + (f", and {len(guess.tags) - 40} more" if len(guess.tags) > 40 else ""))
-    else:
-        lines.append("# No tags in use.")
-    if guess.feed_tags:
-        lines.append("# The feeds list the notes with these tags (default: every note).")
-        lines.append(f"tags = {_toml(guess.feed_tags)}")
-    else:
-        lines.append('# tags = ["resource"]   # which notes the feeds list (default: every note)')
-    lines += ["limit = 20", "# per_tag = false   # true: also one feed per tag", ""]
-    return "\n".join(_wrap(line) for line in lines)
-
-
-def _wrap(line: str, width: int = 100) -> str:
-    """Long comments over several lines, so the file reads well in any editor."""
-    if not line.startswith("# ") or len(line) <= width:
-        return line
-    words, out, current = line[2:].split(" "), [], "#"
-    for word in words:
-        if len(current) + 1 + len(word) > width and current != "#":
-            out.append(current)
-            current = "#"
-        current += " " + word
-    return "\n".join([*out, current])

@@ -20,7 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
+from string import Formatter
 from urllib.parse import quote
 
 LINK_SCHEME = "xtd:link/"
@@ -214,10 +216,17 @@ class Model:
         if not self.site.base_url:
             return None
         path = quote(note.path.removesuffix(".md"), safe="/")
-        return self.site.note_url.format(
-            base_url=self.site.base_url.rstrip("/"), path=path, id=note.id
-        )
+        values = {"base_url": self.site.base_url.rstrip("/"), "path": path, "id": note.id}
+        # Filled by hand, not str.format: a placeholder is a name, never {path.__class__}
+        # (config.py refuses any other; a name that slipped through is left out).
+        return "".join(literal + (values.get(name, "") if name is not None else "")
+                       for literal, name, _, _ in _template(self.site.note_url))
 
     def in_nav_order(self) -> list[Note]:
         """Every published note once, in the order the navigation tree gives."""
         return [self._by_id[node.note] for node in self.nav.walk() if node.note in self._by_id]
+
+
+@lru_cache(maxsize=8)
+def _template(text: str) -> list[tuple[str, str | None, str | None, str | None]]:
+    return list(Formatter().parse(text))

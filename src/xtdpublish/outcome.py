@@ -18,7 +18,8 @@ class BuildResult:
     report: Report
     written: dict[str, list[Path]] = field(default_factory=dict)
     unchanged: list[str] = field(default_factory=list)  # formats whose inputs had not changed
-    config_errors: list[str] = field(default_factory=list)  # a format that needs a missing key
+    config_errors: list[str] = field(default_factory=list)  # a format asked for by name that cannot be made
+    not_written: dict[str, str] = field(default_factory=dict)  # format → why (a key not set)
 
     def kept(self, name: str, paths: list[Path], diagnostics: list[Diagnostic]) -> None:
         self.unchanged.append(name)
@@ -59,6 +60,7 @@ def _report_data(result: BuildResult) -> dict:
         "diagnostics": [diagnostic_to_dict(d) for d in result.report.sorted()],
         "skipped": [{"path": s.path, "reason": s.reason} for s in result.model.skipped],
         "config_errors": result.config_errors,
+        "not_written": result.not_written,
         "outputs": {name: [p.name for p in paths] for name, paths in result.written.items()},
         "unchanged": result.unchanged,
     }

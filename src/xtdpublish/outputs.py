@@ -30,6 +30,7 @@ class Output:
     renderer: str  # "module:function", relative to the package
     inputs: str | None = None  # "module:function": what it reads of the model; None: all of it
     tools: str | None = None  # "module:function": the versions of outside programs it runs (pandoc)
+    needs: tuple[str, ...] = ()  # config keys without which it cannot be made: "site.base_url"
 
     def render(self, *args):
         return _function(self.renderer)(*args)
@@ -58,11 +59,36 @@ OUTPUTS: dict[str, Output] = {
                tools=".render.office.pandoc_run:version"),
         Output("odt", ("guide.odt",), ".render.office.book:render_odt",
                tools=".render.office.pandoc_run:version"),
-        Output("json", ("feed.json",), ".render.feeds.jsonfeed:render", ".render.feeds.jsonfeed:inputs"),
-        Output("rss", ("rss.xml",), ".render.feeds.rss:render_rss", ".render.feeds.rss:rss_inputs"),
-        Output("atom", ("atom.xml",), ".render.feeds.rss:render_atom", ".render.feeds.rss:atom_inputs"),
+        Output("json", ("feed.json",), ".render.feeds.jsonfeed:render", ".render.feeds.jsonfeed:inputs",
+               needs=("site.base_url",)),
+        Output("rss", ("rss.xml",), ".render.feeds.rss:render_rss", ".render.feeds.rss:rss_inputs",
+               needs=("site.base_url",)),
+        Output("atom", ("atom.xml",), ".render.feeds.rss:render_atom", ".render.feeds.rss:atom_inputs",
+               needs=("site.base_url",)),
     )
 }
+
+
+# What each key a format may need is, and the line that gives it, for the message.
+NEEDED = {
+    "site.base_url": ("the address of the live site, which every link of a feed starts with",
+                      'base_url = "https://www.example.org" under [site]'),
+}
+
+
+def missing_keys(names: list[str], config) -> dict[str, list[str]]:
+    """The formats of ``names`` that need a config key that is not set, with those keys."""
+    missing = {}
+    for name in names:
+        unset = [key for key in output(name).needs if not _setting(config, key)]
+        if unset:
+            missing[name] = unset
+    return missing
+
+
+def _setting(config, key: str):
+    section, _, name = key.partition(".")
+    return getattr(getattr(config, section, None), name, None)
 
 
 def output(name: str) -> Output:

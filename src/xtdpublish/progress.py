@@ -21,6 +21,9 @@ import zlib
 from pathlib import Path
 from typing import TextIO
 
+from .messages import Told, grouped, lines
+from .model import Diagnostic
+
 QUIET, NORMAL, VERBOSE = -1, 0, 1
 
 STEP_LABELS = {
@@ -82,14 +85,16 @@ class Steps:
 
 
 def terminal_styles(stream: TextIO, environ=os.environ) -> tuple[bool, bool]:
-    """(live, colour): redraw lines in place on a terminal, colour unless NO_COLOR says no."""
+    """(live, colour): redraw lines in place on a terminal; colour there, or wherever
+    FORCE_COLOR asks for it (a CI log that shows colours), unless NO_COLOR says no."""
     try:
         tty = stream.isatty()
     except (AttributeError, ValueError):
         tty = False
     live = tty and environ.get("CI", "").lower() not in ("true", "1") and environ.get(
         "TERM") != "dumb"
-    return live, live and not environ.get("NO_COLOR")
+    forced = environ.get("FORCE_COLOR", "").lower() not in ("", "0", "false")
+    return live, (live or forced) and not environ.get("NO_COLOR")
 
 
 class Progress(Steps):
@@ -119,7 +124,7 @@ class Progress(Steps):
     def read(self, model) -> None:
         self.notes = len(model.notes)
         skipped = f", {len(model.skipped)} left out" if model.skipped else ""
-        self._done("read", f"read {self.notes} notes{skipped}")
+        self._done("read", f"read {_plural(self.notes, 'note')}{skipped}")
 
     def rendering(self, name: str) -> None:
         if name == "pdf":
@@ -224,20 +229,51 @@ class Progress(Steps):
 
     # -- the end of a run --------------------------------------------------------------
 
-    def diagnostics(self, diagnostics) -> None:
-        """Every problem, in full: errors always, warnings unless quiet, info when verbose."""
+    def diagnostics(self, diagnostics: list[Diagnostic], details: str = "",
+                    since: list[Diagnostic] | None = None) -> None:
+        """Every problem: errors always, warnings unless quiet, info when verbose. The same
+        advice is told once over its first places (``details`` says where the rest are);
+        verbose prints each in full. With ``since`` (the last build's, for watch), only
+        what is new and what was fixed."""
         self.close()
         shown = {"error"} if self.verbosity <= QUIET else (
             {"error", "warning", "info"} if self.verbosity >= VERBOSE else {"error", "warning"})
-        colours = {"error": "red", "warning": "yellow", "info": "dim"}
-        for diagnostic in diagnostics:
-            severity = str(diagnostic.severity)
-            if severity in shown:
-                text = str(diagnostic)
-                if self.color:
-                    text = text.replace(f": {severity}: ",
-                                        f": {self._paint(severity, colours[severity])}: ", 1)
-                self._write(self.err, text)
+        visible = [d for d in diagnostics if str(d.severity) in shown]
+        if since is None:
+            self._tell(visible, details)
+            return
+        before, now = set(d for d in since if str(d.severity) in shown), set(visible)
+        new = [d for d in visible if d not in before]
+        fixed = [d for d in since if d in before and d not in now]
+        if new:
+            self._write(self.err, f"New since the last build ({len(new)}):")
+            self._tell(new, details)
+        if fixed:
+            self._write(self.err, f"Fixed since the last build ({len(fixed)}):")
+            self._tell(fixed, details, mark="fixed")
+        kept = len(now & before)
+        if kept or not (new or fixed):
+            self._write(self.err, f"{_plural(kept, 'problem')} as before"
+                        + (f"{details}" if kept else ""))
+
+    def _tell(self, diagnostics: list[Diagnostic], details: str, mark: str = "") -> None:
+        told = [Told(d) for d in diagnostics] if self.verbosity >= VERBOSE else grouped(diagnostics)
+        for item in told:
+            severity = str(item.first.severity)
+            for number, line in enumerate(lines(item, details)):
+                if number == 0:
+                    line = self._colour_severity(line, severity, mark)
+                self._write(self.err, line)
+
+    def _colour_severity(self, line: str, severity: str, mark: str) -> str:
+        colours = {"error": "red", "warning": "yellow", "info": "dim", "fixed": "green"}
+        word = mark or severity
+        if mark:  # "fixed: warning: ..." reads as what it is
+            line = f"{mark}: {line}"
+        if not self.color:
+            return line
+        pattern = re.compile(rf"(^|: ){re.escape(word)}: ")
+        return pattern.sub(lambda m: f"{m[1]}{self._paint(word, colours[word])}: ", line, count=1)
 
     def error(self, message: str) -> None:
         self.close()

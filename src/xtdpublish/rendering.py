@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config, ConfigError
+from .library_log import library_log
 from .model import Diagnostic, Model, Severity
 from .outputs import output
 from .progress import Steps
@@ -76,7 +77,8 @@ def _render_forked(name: str) -> Rendered:
 def render_one(name: str, model: Model, config: Config, out: Path) -> Rendered:
     report = Report()
     try:
-        paths = list(output(name).render(model, config, out, report))
+        with library_log(report, name):  # in the PDF's worker too: no stray line from fontTools
+            paths = list(output(name).render(model, config, out, report))
     except ConfigError as error:
         return Rendered([], report.diagnostics, str(error))
     except Exception as error:  # a renderer's bug must not cost the other formats

@@ -14,6 +14,7 @@ from pathlib import Path
 from watchfiles import Change, DefaultFilter, watch as watch_changes
 
 from .config import ConfigError, load_config
+from .model import Diagnostic
 from .progress import QUIET, Progress
 
 # Files editors and sync tools write beside a note while saving it.
@@ -46,10 +47,13 @@ class VaultFilter(DefaultFilter):
 
 
 def watch(vault: Path, config_file: Path | None, out: Path, formats: list[str],
-          verbosity: int, stop: threading.Event | None = None, debounce_ms: int = 400) -> int:
-    """Build, then build again on each batch of changes until Ctrl-C (exit 0) or ``stop``."""
+          verbosity: int, stop: threading.Event | None = None, debounce_ms: int = 400,
+          named: tuple[str, ...] | list[str] = ()) -> int:
+    """Build, then build again on each batch of changes until Ctrl-C (exit 0) or ``stop``.
+
+    The first build prints every problem; each rebuild, what is new and what was fixed."""
     try:
-        _build_once(vault, config_file, out, formats, verbosity)
+        last = _build_once(vault, config_file, out, formats, verbosity, named, None)
         print(f"Watching {vault} for changes (Ctrl-C to stop)…", flush=True)
         for changes in watch_changes(
             vault, watch_filter=VaultFilter(vault, out), debounce=debounce_ms, step=50,
@@ -61,14 +65,15 @@ def watch(vault: Path, config_file: Path | None, out: Path, formats: list[str],
                 shown = ", ".join(names[:3]) + more
                 print(f"\nChanged: {shown}; building again (everything is read again; "
                       "unchanged outputs are kept)", flush=True)
-            _build_once(vault, config_file, out, formats, verbosity)
+            last = _build_once(vault, config_file, out, formats, verbosity, named, last) or last
     except KeyboardInterrupt:
         print("\nStopped watching.", flush=True)
     return 0
 
 
 def _build_once(vault: Path, config_file: Path | None, out: Path, formats: list[str],
-                verbosity: int) -> None:
+                verbosity: int, named, since: list[Diagnostic] | None) -> list[Diagnostic] | None:
+    """One build; its diagnostics, or None when it could not run."""
     from .build import run_build
 
     progress = Progress(verbosity)
@@ -76,9 +81,12 @@ def _build_once(vault: Path, config_file: Path | None, out: Path, formats: list[
         config = load_config(vault, config_file)
     except ConfigError as error:
         progress.error(f"{error} (fix it and save: the next change builds again)")
-        return
+        return None
     try:
-        run_build(vault, config, out, formats, progress)
+        return run_build(vault, config, out, formats, progress, named=named,
+                         since=since).report.sorted()
+    except ConfigError as error:
+        progress.error(f"{error} (fix it and save: the next change builds again)")
     except Exception as error:  # a crash in one build must not end the watch
         progress.error(f"the build failed: {error!r}")
     finally:

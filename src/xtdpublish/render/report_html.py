@@ -31,19 +31,22 @@ SUGGESTION = re.compile(r'did you mean "(.+)"\?')
 def write_report_html(out: Path, result) -> Path:
     """Write ``OUT/report.html`` for a ``BuildResult`` (model, report, written outputs)."""
     return write_atomic(out / "report.html", report_html(
-        result.model, result.report, result.written, result.config_errors))
+        result.model, result.report, result.written, result.config_errors, result.not_written))
 
 
 def report_html(model: Model, report: Report, written: dict[str, list[Path]] | None = None,
-                config_errors: list[str] | None = None) -> str:
+                config_errors: list[str] | None = None,
+                not_written: dict[str, str] | None = None) -> str:
     return _environment().get_template(TEMPLATE).render(
-        **report_context(model, report, written or {}, config_errors or []))
+        **report_context(model, report, written or {}, config_errors or [], not_written or {}))
 
 
 def report_context(model: Model, report: Report, written: dict[str, list[Path]],
-                   config_errors: list[str]) -> dict:
+                   config_errors: list[str], not_written: dict[str, str] | None = None) -> dict:
     data = health(model, report)
     diagnostics = report.sorted()
+    # an output asked for and not written is an error of the build: never "0 errors" above it
+    data["problems"]["errors"] += len(config_errors)
     return {
         "site": model.site,
         "health": data,
@@ -52,6 +55,7 @@ def report_context(model: Model, report: Report, written: dict[str, list[Path]],
             for paths in written.values() for path in paths
         ],
         "config_errors": config_errors,
+        "not_written": not_written or {},
         "links_to_fix": links_to_fix(model, report),
         "notes_by_date_source": _by(model, "date_source"),
         "notes_by_title_source": _by(model, "title_source"),

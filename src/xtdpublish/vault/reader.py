@@ -21,6 +21,7 @@ from ..pandoc import pandoc_path, version
 from ..report import Report
 from .files import OFFICE_SUFFIXES, scan_vault
 from .git import git_history
+from .included import check_include
 from .links import LinkIndex, NoteTarget, backlinks, report_embed_cycles
 from .drawings import (
     drawing_name,
@@ -51,6 +52,7 @@ DRAWING_REASON = "an Excalidraw drawing: shown as its exported image where a not
 
 def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | None = None) -> Model:
     files = scan_vault(root, config.vault, report)
+    check_include(files, config, root, report)
     for path in files.excluded:
         report.skip(path, "excluded by vault.include / vault.exclude in the configuration")
     history = git_history(root, report)

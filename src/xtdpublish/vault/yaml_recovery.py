@@ -10,6 +10,7 @@ recover and keeps the YAML loader (tests swap it for the pure-Python one).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -25,10 +26,11 @@ KEY_LINE = re.compile(
 
 def _warn_flow_question(path: str, line: int, key: str, raw: str, value: list, report: Report
                         ) -> None:
+    items = value if isinstance(value, list) else [value]
+    written = ", ".join(json.dumps(str(item), ensure_ascii=False) for item in items)
     report.warning(path, line, "frontmatter.recovered",
-                   f"{key}: YAML (PyYAML) cannot read {raw}; read as a list of "
-                   f"{len(value)} text{'s' if len(value) != 1 else ''}: {value!r}. "
-                   f"Quote each item: {key}: [\"...\"]")
+                   f"{key}: {raw} was read as {written}; a text with \"?\" in a list needs "
+                   f"quotes: write {key}: [{written}]")
 
 
 def check_flow_questions(node: yaml.MappingNode, source: str, first_line: int, meta: dict,
@@ -64,9 +66,10 @@ def recover_comment_values(node: yaml.MappingNode, block: list[str], meta: dict[
         key = key_node.value
         if key in meta and meta[key] is None:
             meta[key] = rest
+            shown = json.dumps(rest, ensure_ascii=False)
             report.warning(path, first_line + index, "frontmatter.comment-value",
-                           f"{key}: YAML reads '{rest}' as a comment (no value); read as the "
-                           f"text '{rest}'. Quote it: {key}: \"{rest}\"")
+                           f"{key}: {rest} is a comment to YAML, not a value; it was read as "
+                           f"the text {shown}. Write it in quotes: {key}: {shown}")
 
 
 def recover_value(entry: list[str], line: int, path: str, report: Report) -> dict[str, Any]:
@@ -83,8 +86,10 @@ def recover_value(entry: list[str], line: int, path: str, report: Report) -> dic
         _warn_flow_question(path, line, key, raw, value, report)
     else:
         value = _unquote(raw) if raw else None
+        shown = json.dumps(value if value is not None else "", ensure_ascii=False)
         report.warning(path, line, "frontmatter.recovered",
-                       f"{key}: YAML cannot read this value; read as the text {value!r}")
+                       f"{key}: this value is not valid YAML and was read as the text {shown}; "
+                       f"write it in quotes: {key}: {shown}")
     return {key: value}
 
 

@@ -317,9 +317,9 @@ class _ModelItems:
         if note.date_source == "mtime" and not note.uid:
             warnings.append((
                 note.path, 1, "feed.date",
-                "this note has no date in its frontmatter and is not in git, so its feed date "
-                "and feed id come from the file's modification time and change whenever the "
-                "file is copied: commit the vault to git, or add date: (and uid:) to the frontmatter",
+                "no date in the frontmatter and not in git: the feeds date this note by the "
+                "file's modification time, which changes whenever the file is copied; commit "
+                "the vault to git, or add date: (and uid:) to the frontmatter",
             ))
         return item, warnings
 
