@@ -47,15 +47,26 @@ class FeedsConfig:
 
 
 @dataclass(frozen=True)
+class LimitsConfig:
+    """Bounds on what one file of the vault may cost (README, "Limits")."""
+
+    note_bytes: int = 10_000_000  # a larger note is listed, never read
+    frontmatter_bytes: int = 1_000_000  # a larger frontmatter is kept as text, not parsed
+    asset_bytes: int = 200_000_000  # a larger file is linked, never read nor embedded
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteConfig = field(default_factory=SiteConfig)
     vault: VaultConfig = field(default_factory=VaultConfig)
     guide: GuideConfig = field(default_factory=GuideConfig)
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
     source: Path | None = None  # the file it was read from, None for the defaults
 
 
-SECTIONS = {"site": SiteConfig, "vault": VaultConfig, "guide": GuideConfig, "feeds": FeedsConfig}
+SECTIONS = {"site": SiteConfig, "vault": VaultConfig, "guide": GuideConfig, "feeds": FeedsConfig,
+            "limits": LimitsConfig}
 
 
 def load_config(vault: Path, config_file: Path | None = None) -> Config:
@@ -83,6 +94,10 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     config = Config(**sections, source=path)
     if config.feeds.limit < 1:
         raise ConfigError(f"{path}: feeds.limit must be 1 or more, not {config.feeds.limit}")
+    for limit in fields(LimitsConfig):
+        if getattr(config.limits, limit.name) < 1:
+            raise ConfigError(f"{path}: limits.{limit.name} must be 1 or more, "
+                              f"not {getattr(config.limits, limit.name)}")
     return config
 
 

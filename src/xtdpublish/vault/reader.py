@@ -40,7 +40,7 @@ READ_SHARE = 1500
 
 
 def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | None = None) -> Model:
-    files = scan_vault(root, config.vault, report)
+    files = scan_vault(root, config.vault, report, config.limits)
     for path in files.excluded:
         report.skip(path, "excluded by vault.include / vault.exclude in the configuration")
     history = git_history(root, report)
