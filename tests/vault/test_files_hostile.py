@@ -322,3 +322,15 @@ def test_glob_cost_grows_linearly_with_the_path():
 
     small, large = steps("/".join(["aaaa"] * 500)), steps("/".join(["aaaa"] * 1000))
     assert large <= 2.2 * small
+
+
+def test_a_frontmatter_larger_than_the_limit_is_not_parsed_and_the_body_kept():
+    from xtdpublish.vault.frontmatter import split_frontmatter
+
+    report = Report()
+    yaml = "".join(f"key{n}: [{', '.join(['value'] * 20)}]\n" for n in range(200))
+    front = split_frontmatter(f"---\n{yaml}---\n# Titre\n\ncorps\n", "n.md", report, limit=10_000)
+    assert front.meta == {} and front.body == "# Titre\n\ncorps\n" and front.body_line == 203
+    assert [(d.code, d.line) for d in report.diagnostics] == [("frontmatter.too-large", 1)]
+    small = split_frontmatter(f"---\n{yaml}---\nx\n", "n.md", Report(), limit=1_000_000)
+    assert len(small.meta) == 200
