@@ -364,14 +364,18 @@ def test_html_entities_in_attributes_are_decoded_before_resolving():
     assert parsed.html == '<img src="xtd:link/0">\n'
 
 
-def test_references_dropped_with_a_script_are_not_refs():
-    """Found by tests/test_fuzz_vaults.py: an unclosed <script> holds the rest of the note
-    as its text; make_safe drops it, yet its [[Café]] stayed a ref (a link, a backlink, an
-    asset) that no reader sees, and xtd:link/0 was in no body."""
+def test_the_rest_of_a_note_after_an_unclosed_script_is_kept_with_its_refs():
+    """Found by tests/test_fuzz_vaults.py: an unclosed <script> held the rest of the note as
+    its text, and its [[Café]] stayed a ref no reader saw. Issue 15: the script is closed
+    just after its tag (warned), so the rest is the note's, refs included, each in the body."""
     body = ("![[Avant]]\n\n<script>alert(1)<x/script> <a href=\"[[Café]]\">x</a>\n"
             "<img src=\"img.png\">\n")
-    parsed = parse_markdown("[[Premier]] " + body, 1, False, "n.md", Report())
-    assert [r.target_text for r in parsed.refs] == ["Premier", "Avant"]
+    report = Report()
+    parsed = parse_markdown("[[Premier]] " + body, 1, False, "n.md", report)
+    assert [r.target_text for r in parsed.refs] == ["Premier", "Avant", "[[Café]]", "img.png"]
     assert re.findall(r"xtd:link/(\d+)|data-link=\"(\d+)\"", parsed.html) == [
-        ("0", ""), ("", "1"), ("1", "")]
-    assert "script" not in parsed.html and "Café" not in parsed.html
+        ("0", ""), ("", "1"), ("1", ""), ("2", ""), ("3", "")]
+    assert "<script" not in parsed.html and "alert(1)" in parsed.html
+    assert ("html.unclosed", 3) in [(d.code, d.line) for d in report.diagnostics]
+
+

@@ -17,6 +17,7 @@ from markdown_it.token import Token
 from ..model import Heading
 from ..report import Report
 from .obsidian_blocks import make_callouts, take_block_ids, unwrap_lone_embeds
+from .markdown_bounds import MAX_NESTING
 from .obsidian_syntax import parser
 from .refs import RawRef, RefWalk, plain_text, slugify, without_lost_refs
 from .sanitize import SUSPECT, make_safe
@@ -44,6 +45,10 @@ def parse_markdown(
     md = parser(bool(breaks))
     env: dict = {}
     tokens = md.parse(body, env)
+    if "xtd_too_deep" in env:
+        report.warning(path, first_line + env["xtd_too_deep"], "markdown.too-deep",
+                       f"lists and quotes nest more than {MAX_NESTING} levels deep here: from "
+                       "this line on, the nested text is printed as plain paragraphs")
     make_callouts(tokens)
     block_ids = take_block_ids(tokens)
     unwrap_lone_embeds(tokens)

@@ -21,6 +21,8 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .markdown_bounds import bounded_blocks
+
 IMAGE_EXTENSIONS = frozenset(
     "png jpg jpeg gif svg webp avif bmp tif tiff ico".split()
 )
@@ -53,6 +55,7 @@ def parser(breaks: bool) -> MarkdownIt:
     md.inline.ruler.after("xtd_spaced_link", "xtd_refused_link", _refused_link)
     md.inline.ruler.before("emphasis", "xtd_highlight", _highlight)
     md.inline.add_terminator_char("=")
+    md.use(bounded_blocks)  # last: its nesting rule must come first of all
     return md
 
 
