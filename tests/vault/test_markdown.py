@@ -90,8 +90,8 @@ def test_crlf_bodies_keep_their_line_numbers():
 
 
 def test_breaks_option_turns_single_newlines_into_br():
-    assert "<br />" in parse("a\nb\n", breaks=True)[0].html
-    assert "<br />" not in parse("a\nb\n", breaks=False)[0].html
+    assert "<br>" in parse("a\nb\n", breaks=True)[0].html
+    assert "<br>" not in parse("a\nb\n", breaks=False)[0].html
 
 
 def test_callouts_become_divs_with_a_title():
@@ -173,7 +173,7 @@ def test_embeds_of_notes_images_and_sizes():
         '<div class="xtd-embed" data-link="0"><a href="xtd:link/0">Other note</a></div>\n'
     )
     assert '<span class="xtd-embed" data-link="1"><a href="xtd:link/1">' in parsed.html
-    assert '<img src="xtd:link/2" alt="image.png" width="300" />' in parsed.html
+    assert '<img src="xtd:link/2" alt="image.png" width="300">' in parsed.html
     assert 'width="200" height="100"' in parsed.html
 
 
@@ -217,7 +217,7 @@ def test_raw_html_src_srcset_href_are_rewritten_with_their_line():
     ]
     assert 'srcset="xtd:link/0 1x, xtd:link/1 2x"' in parsed.html
     assert 'src="https://www.youtube.com/embed/abc"' in parsed.html
-    assert "<img src='xtd:link/4'>" in parsed.html
+    assert '<img src="xtd:link/4">' in parsed.html
 
 
 def test_headings_get_unique_anchors_and_first_h1_is_plain_text():
@@ -269,10 +269,12 @@ def test_summary_is_the_first_paragraph_cut_at_a_word():
 
 
 def test_raw_html_kept_and_javascript_links_refused():
-    parsed, _ = parse("[x](javascript:alert(1))\n\n<div class=\"keep\">raw</div>\n")
+    parsed, _ = parse("[x](javascript:alert(1))\n\n<div class=\"keep\" id=\"k\">raw</div>\n")
     assert parsed.refs == []
     assert 'href="javascript' not in parsed.html
-    assert '<div class="keep">raw</div>' in parsed.html
+    # an editor's class could be one of the theme's (".cover" is the PDF's cover page): the
+    # model keeps the classes of its own markup only (vault/sanitize.py, OWN_CLASSES)
+    assert '<div id="k">raw</div>' in parsed.html
 
 
 @pytest.mark.parametrize("text, slug", [

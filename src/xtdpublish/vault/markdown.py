@@ -55,12 +55,9 @@ def parse_markdown(
     walk = RefWalk(first_line, path, report)
     walk.run(tokens)
     html = md.renderer.render(tokens, md.options, env)
-    refs = walk.refs
-    if SUSPECT.search(html):
-        suspect = SUSPECT.search(body)
-        line = first_line + (body.count("\n", 0, suspect.start()) if suspect else 0)
-        html = make_safe(html, path, line, report)
-        html, refs = without_lost_refs(html, refs)
+    suspect = SUSPECT.search(body)
+    line = first_line + (body.count("\n", 0, suspect.start()) if suspect else 0)
+    html, refs = without_lost_refs(make_safe(html, path, line, report), walk.refs)
     return ParsedBody(
         html=html,
         refs=refs,

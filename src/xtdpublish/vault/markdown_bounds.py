@@ -7,8 +7,9 @@
 - An HTML block that opens with ``<script``, ``<style``, ``<textarea``, ``<pre``, ``<!--``,
   ``<?``, ``<!X`` or ``<![CDATA[`` runs, in CommonMark, to its closing sequence, and without
   one to the end of the note: the rest is never read as markdown. When the note holds no
-  closing sequence, the block ends at its first blank line instead, as other HTML blocks do;
-  refs.py then writes the construct that was never closed as text, with a warning.
+  closing sequence (for ``<?``, ``<!X`` and CDATA: none before the blank line), the block
+  ends at its first blank line instead, as other HTML blocks do; refs.py then writes the
+  construct that was never closed as text, with a warning.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from markdown_it.rules_block import StateBlock
 # Levels of markdown-it's tokens (a list item is two, a quote one): 30 outline levels and more.
 MAX_NESTING = 64
 # What never closes in the note ends at the blank line: its opening, and what would close it.
+# Scripts, styles and comments may span paragraphs (a section commented out); a declaration,
+# ``<?`` or CDATA that runs past a blank line is a mistake, and hides the paragraphs it spans.
 UNCLOSED_BLOCKS = (
-    (re.compile(r"<(script|pre|style|textarea)(?=[\s>]|$)", re.I), r"</{0}>"),
-    (re.compile(r"<!--"), "-->"),
-    (re.compile(r"<\?"), r"?>"),
-    (re.compile(r"<![A-Za-z]"), ">"),
-    (re.compile(r"<!\[CDATA\["), "]]>"),
+    (re.compile(r"<(script|pre|style|textarea)(?=[\s>]|$)", re.I), r"</{0}>", False),
+    (re.compile(r"<!--"), "-->", False),
+    (re.compile(r"<\?"), r"?>", True),
+    (re.compile(r"<![A-Za-z]"), ">", True),
+    (re.compile(r"<!\[CDATA\["), "]]>", True),
 )
 
 
@@ -66,18 +69,21 @@ def _unclosed_html(state: StateBlock, start: int, end: int, silent: bool) -> boo
     line = state.src[pos:state.eMarks[start]]
     if not line.startswith("<"):
         return False
-    for opening, closing in UNCLOSED_BLOCKS:
+    for opening, closing, in_paragraph in UNCLOSED_BLOCKS:
         match = opening.match(line)
         if match is None:
             continue
         close = closing.format(match.group(1).lower()) if match.groups() else closing
-        if _closed_later(state, pos + match.end(), close):
-            return False  # CommonMark's own rule reads it
-        if silent:
-            return True
         last = start + 1
         while last < end and not state.isEmpty(last) and state.sCount[last] >= state.blkIndent:
             last += 1
+        if in_paragraph:
+            if state.src.find(close, pos + match.end(), state.eMarks[last - 1]) >= 0:
+                return False
+        elif _closed_later(state, pos + match.end(), close):
+            return False  # CommonMark's own rule reads it
+        if silent:
+            return True
         token = state.push("html_block", "", 0)
         token.map = [start, last]
         token.content = state.getLines(start, last, state.blkIndent, True)

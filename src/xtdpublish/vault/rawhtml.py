@@ -144,7 +144,7 @@ def _construct(piece: str, lt: int) -> tuple[int, StartTag | Unclosed | None]:
         return (close + 3, None) if close >= 0 else (0, Unclosed("<![CDATA[", lt))
     if rest[:1] in ("!", "?"):
         close = piece.find(">", lt + 2)
-        what = "<?" if rest[0] == "?" else "<!"
+        what = "<?" if rest[0] == "?" else "<!" + TAG_NAME.match(piece, lt + 2).group()[:20]
         return (close + 1, None) if close >= 0 else (0, Unclosed(what, lt))
     if rest[:1] == "/":
         if rest[1:2] == ">":

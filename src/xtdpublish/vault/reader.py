@@ -11,6 +11,7 @@ from __future__ import annotations
 import mimetypes
 import posixpath
 import re
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -26,8 +27,11 @@ from .cache import (
     diagnostics_to_json,
     headings_from_json,
     headings_to_json,
+    is_valid_entry,
 )
 from .markdown import ParsedBody, RawRef, parse_markdown, slugify
+from .refs import without_lost_refs
+from .sanitize import clean_html
 from .metadata import choose_title
 from .nav import NavItem, build_nav
 from .parallel import map_shared
@@ -115,12 +119,17 @@ def _parse_all(sources: list[NoteSource], breaks: bool, cache: ParseCache,
     keys = {s.path: cache.key(s.path, s.body_line, breaks, s.body) for s in sources}
     parsed: dict[str, tuple[ParsedBody, list]] = {}
     misses = []
+    hits = []
     for source in sources:
         found = _cached(cache.get(keys[source.path]))
         if found is None:
             misses.append(source)
         else:
-            parsed[source.path] = found
+            hits.append((source.path, found))
+    # Cached HTML is a file anyone with the output folder could have written: it goes
+    # through the same allow-list as fresh HTML (the same bytes come out for a clean entry).
+    for path, body in map_shared(_cleaned_again, hits, lambda hit: len(hit[1][0].html)):
+        parsed[path] = body
     entries = map_shared(partial(_parse_to_json, breaks=breaks), misses, _body_size)
     for source, entry in zip(misses, entries):
         cache.put(keys[source.path], entry)
@@ -146,8 +155,14 @@ def _parse_to_json(source: NoteSource, breaks: bool) -> dict:
     return _body_to_json(body, local.diagnostics)
 
 
+def _cleaned_again(hit: tuple[str, tuple[ParsedBody, list]]) -> tuple[str, tuple[ParsedBody, list]]:
+    path, (body, diagnostics) = hit
+    html, refs = without_lost_refs(clean_html(body.html)[0], body.refs)
+    return path, (replace(body, html=html, refs=refs), diagnostics)
+
+
 def _cached(entry: dict | None) -> tuple[ParsedBody, list] | None:
-    if entry is None:
+    if entry is None or not is_valid_entry(entry):
         return None
     try:
         return _body_from_json(entry)

@@ -211,8 +211,9 @@ class RefWalk:
     def _warn_unclosed(self, what: str, line: int) -> None:
         if what == "<plaintext>":
             problem = "<plaintext> is never closed (no end tag closes it)"
-        elif what in CLOSED_BY:
-            problem = f"{what} is not closed by {CLOSED_BY[what]} in its paragraph or block"
+        elif what in CLOSED_BY or what.startswith("<!"):
+            closed_by = CLOSED_BY.get(what, ">")
+            problem = f"{what} is not closed by {closed_by} in its paragraph or block"
         else:
             problem = f"the tag {what} is not closed by > (a quote left open?)"
         self.report.warning(
