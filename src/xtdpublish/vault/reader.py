@@ -18,6 +18,7 @@ from pathlib import Path
 from ..config import Config
 from ..model import Asset, Link, LinkStatus, Model, Note, Site
 from ..report import Report
+from ..transclusion import MAX_EMBEDS, MAX_SIZE, first_stop
 from .files import scan_vault
 from .git import git_history
 from .links import LinkIndex, NoteTarget, backlinks, report_embed_cycles
@@ -100,6 +101,7 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
               back.get(ids[s.path], ()), navigation.parents.get(ids[s.path]))
         for s in sorted(sources, key=lambda s: s.path)
     )
+    _report_embed_budgets(notes, report)
     return Model(
         site=_site(config),
         notes=notes,
@@ -109,6 +111,20 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
         diagnostics=tuple(report.diagnostics),
         root=root,
     )
+
+
+def _report_embed_budgets(notes: tuple[Note, ...], report: Report) -> None:
+    """Where the embeds of a note stop being printed (transclusion.py), said once a note."""
+    by_id = {note.id: note for note in notes}
+    for note in notes:
+        if not any(link.embed and link.target for link in note.links):
+            continue
+        link = first_stop(note, by_id.get)
+        if link is not None:
+            report.warning(note.path, link.line, "embed.too-large",
+                           f"the embeds of this note (embeds in embeds included) would print more "
+                           f"than {MAX_EMBEDS:,} notes or {MAX_SIZE:,} characters; from {link.raw} "
+                           "on, embeds are printed as links to their note")
 
 
 def _parse_all(sources: list[NoteSource], breaks: bool, cache: ParseCache,
