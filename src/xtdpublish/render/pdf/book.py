@@ -40,7 +40,7 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
     theme = find_theme(model.root, config)
     if not theme.is_dir():
         raise ConfigError(f"guide.theme: no such folder {theme}")
-    fetcher = ConfinedFetcher([model.root, theme, DEFAULT_THEME])
+    fetcher = ConfinedFetcher([model.root, theme, DEFAULT_THEME], config.limits.asset_bytes)
     env = _environment(theme, model.site.language or "en")
     guide = build_guide(model, paper_policy(model, env))
     for section in guide.walk():

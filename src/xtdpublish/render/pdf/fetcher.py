@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from weasyprint import URLFetcher
+
+from ...regular_file import read_regular
 from weasyprint.urls import URLFetcherResponse
 
 
@@ -24,9 +26,11 @@ class RefusedResource(ValueError):
 
 
 class ConfinedFetcher(URLFetcher):
-    def __init__(self, allowed: list[Path]) -> None:
+    def __init__(self, allowed: list[Path], max_bytes: int | None = None) -> None:
+        """``max_bytes``: a larger file is refused (limits.asset_bytes)."""
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=1)
         self.allowed = [folder.resolve() for folder in allowed]
+        self.max_bytes = max_bytes
 
     def fetch(self, url: str, headers=None):
         scheme = url.partition(":")[0].lower()
@@ -40,7 +44,9 @@ class ConfinedFetcher(URLFetcher):
         if not path.is_file():
             raise FileNotFoundError(f"no such file ({url})")
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": media_type})
+        # a regular file only, checked on the open file (never a FIFO or a device), bounded
+        body = read_regular(path, self.max_bytes)
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": media_type})
 
     def local_path(self, url: str) -> Path | None:
         """The real file ``url`` names, when it is inside an allowed folder."""
