@@ -90,6 +90,7 @@ def reading_files(port: int) -> dict[str, str | bytes]:
 
 def make_reading_vault(root: Path, port: int) -> Path:
     """The vault under ``root/vault``, a theme at ``root/theme``, canaries beside them."""
+    root.mkdir(parents=True, exist_ok=True)
     (root / "outside.svg").write_text(SVG_CANARY, encoding="utf-8")
     theme = root / "theme"
     theme.mkdir(parents=True, exist_ok=True)

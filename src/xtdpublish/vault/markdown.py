@@ -55,9 +55,11 @@ def parse_markdown(
     walk = RefWalk(first_line, path, report)
     walk.run(tokens)
     html = md.renderer.render(tokens, md.options, env)
-    suspect = SUSPECT.search(body)
-    line = first_line + (body.count("\n", 0, suspect.start()) if suspect else 0)
-    html, refs = without_lost_refs(make_safe(html, path, line, report), walk.refs)
+    def line() -> int:  # of the first thing the allow-list may take out
+        suspect = SUSPECT.search(body)
+        return first_line + (body.count("\n", 0, suspect.start()) if suspect else 0)
+
+    html, refs = without_lost_refs(make_safe(html, path, report, line), walk.refs)
     return ParsedBody(
         html=html,
         refs=refs,

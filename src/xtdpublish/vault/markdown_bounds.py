@@ -2,8 +2,9 @@
 
 - markdown-it stops at ``maxNesting`` (20 in CommonMark's preset, a ten-level outline) and
   drops the rest of the note, later sections included. The limit is raised to what notes
-  reach (``MAX_NESTING``); past it, the lines are kept as plain paragraphs (flattened) and
-  ``env["xtd_too_deep"]`` holds the first such line, for a warning.
+  reach (``MAX_NESTING``); past it, the lines are kept as plain paragraphs (flattened: the
+  quote and list markers that would open deeper levels go) and ``env["xtd_too_deep"]`` holds
+  the first such line, for a warning.
 - An HTML block that opens with ``<script``, ``<style``, ``<textarea``, ``<pre``, ``<!--``,
   ``<?``, ``<!X`` or ``<![CDATA[`` runs, in CommonMark, to its closing sequence, and without
   one to the end of the note: the rest is never read as markdown. When the note holds no
@@ -21,6 +22,8 @@ from markdown_it.rules_block import StateBlock
 
 # Levels of markdown-it's tokens (a list item is two, a quote one): 30 outline levels and more.
 MAX_NESTING = 64
+# The quote and list markers that open yet deeper levels: flattened, the text goes without them.
+MARKERS = re.compile(r"^(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)))+[ \t]*")
 # What never closes in the note ends at the blank line: its opening, and what would close it.
 # Scripts, styles and comments may span paragraphs (a section commented out); a declaration,
 # ``<?`` or CDATA that runs past a blank line is a mistake, and hides the paragraphs it spans.
@@ -53,7 +56,8 @@ def _too_deep(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     opening = state.push("paragraph_open", "p", 1)
     opening.map = [start, last]
     inline = state.push("inline", "", 0)
-    inline.content = state.getLines(start, last, state.blkIndent, False).strip()
+    lines = state.getLines(start, last, state.blkIndent, False).split("\n")
+    inline.content = "\n".join(MARKERS.sub("", line) for line in lines).strip()
     inline.map = [start, last]
     inline.children = []
     state.push("paragraph_close", "p", -1)

@@ -51,6 +51,13 @@ class StartTag:
 
 
 @dataclass(slots=True)
+class EndTag:
+    name: str  # lower case
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
 class Unclosed:
     """A construct never closed in its piece: from ``start`` it would swallow the rest."""
 
@@ -69,13 +76,14 @@ class RawHtml:
         self.inside: str | None = None  # the raw-text element open at the end of a piece
         self._last_end: dict[str, tuple[int, int]] = {}  # name → (piece, position) of its last end tag
 
-    def scan(self, index: int) -> list[StartTag | Unclosed]:
-        """The start tags of piece ``index``, and the constructs it leaves unclosed.
+    def scan(self, index: int, ends: bool = False) -> list[StartTag | EndTag | Unclosed]:
+        """The start tags of piece ``index`` (and its end tags with ``ends``), and the
+        constructs it leaves unclosed.
 
         After an Unclosed, scanning goes on just after its ``<``, as it will once that
         ``<`` is written as text."""
         piece = self.pieces[index]
-        found: list[StartTag | Unclosed] = []
+        found: list[StartTag | EndTag | Unclosed] = []
         pos = 0
         n = len(piece)
         while pos < n:
@@ -84,6 +92,8 @@ class RawHtml:
                 if close is None:
                     return found
                 self.inside = None
+                if ends:
+                    found.append(EndTag(close.group(1).lower(), close.start(), close.end()))
                 pos = close.end()
                 continue
             lt = piece.find("<", pos)
@@ -96,7 +106,10 @@ class RawHtml:
                 found.append(event)
                 pos = lt + 1
                 continue
-            if event is not None:
+            if isinstance(event, EndTag):
+                if ends:
+                    found.append(event)
+            elif event is not None:
                 found.append(event)
                 if event.name in RAW_TEXT:
                     event.closed = self._ends_later(event.name, index, end)
@@ -123,16 +136,16 @@ def _end_tag(name: str) -> re.Pattern[str]:
     """``</name>``, ``</name >``, ``</NAME foo>``: what ends a raw-text element."""
     pattern = _END_TAGS.get(name)
     if pattern is None:
-        pattern = _END_TAGS[name] = re.compile(rf"</{name}(?:[\s/][^>]*)?>", re.IGNORECASE)
+        pattern = _END_TAGS[name] = re.compile(rf"</({name})(?:[\s/][^>]*)?>", re.IGNORECASE)
     return pattern
 
 
 _END_TAGS: dict[str, re.Pattern[str]] = {}
 
 
-def _construct(piece: str, lt: int) -> tuple[int, StartTag | Unclosed | None]:
-    """What starts at ``piece[lt] == "<"``: (where it ends, a StartTag, an Unclosed or None
-    for what is not a start tag: text, an end tag, a comment)."""
+def _construct(piece: str, lt: int) -> tuple[int, StartTag | EndTag | Unclosed | None]:
+    """What starts at ``piece[lt] == "<"``: (where it ends, a StartTag, an EndTag, an
+    Unclosed, or None for text, a comment, a declaration)."""
     rest = piece[lt + 1:lt + 10]
     if rest.startswith("!--"):
         if piece.startswith(">", lt + 4) or piece.startswith("->", lt + 4):
@@ -156,7 +169,7 @@ def _construct(piece: str, lt: int) -> tuple[int, StartTag | Unclosed | None]:
         if tag is None:
             name = TAG_NAME.match(piece, lt + 2).group()
             return 0, Unclosed(f"</{name.lower()}", lt)
-        return tag.end, None
+        return tag.end, EndTag(tag.name, lt, tag.end)
     if rest[:1].isascii() and rest[:1].isalpha():
         tag = _tag(piece, lt + 1, lt)
         if tag is None:

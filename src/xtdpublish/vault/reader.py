@@ -173,7 +173,7 @@ def _parse_to_json(source: NoteSource, breaks: bool) -> dict:
 
 def _cleaned_again(hit: tuple[str, tuple[ParsedBody, list]]) -> tuple[str, tuple[ParsedBody, list]]:
     path, (body, diagnostics) = hit
-    html, refs = without_lost_refs(clean_html(body.html)[0], body.refs)
+    html, refs = without_lost_refs(clean_html(body.html)[0], body.refs)  # warnings: cached
     return path, (replace(body, html=html, refs=refs), diagnostics)
 
 

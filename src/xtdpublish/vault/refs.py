@@ -57,7 +57,7 @@ def slugify(text: str, fallback: str = "section") -> str:
     return slug or fallback
 
 
-LINK_NUMBER = re.compile(r'(?<=' + re.escape(LINK_SCHEME) + r')\d+|(?<=data-link=")\d+')
+LINK_NUMBER = re.compile(r'(' + re.escape(LINK_SCHEME) + r'|data-link=")(\d+)')
 
 
 def without_lost_refs(html: str, refs: list[RawRef]) -> tuple[str, list[RawRef]]:
@@ -67,11 +67,13 @@ def without_lost_refs(html: str, refs: list[RawRef]) -> tuple[str, list[RawRef]]
     rest of the note as its text): a reference no reader sees would still count as a
     link, a backlink and an asset of the publication.
     """
-    kept = sorted({int(n) for n in LINK_NUMBER.findall(html) if int(n) < len(refs)})
+    if not refs:
+        return html, refs
+    kept = sorted({int(n) for _, n in LINK_NUMBER.findall(html) if int(n) < len(refs)})
     if len(kept) == len(refs):
         return html, refs
     new = {old: str(index) for index, old in enumerate(kept)}
-    html = LINK_NUMBER.sub(lambda m: new.get(int(m.group()), m.group()), html)
+    html = LINK_NUMBER.sub(lambda m: m.group(1) + new.get(int(m.group(2)), m.group(2)), html)
     return html, [refs[old] for old in kept]
 
 

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 import nh3
 
 from ..htmlfragment import parse_fragment
 from ..report import Report
+from .html_depth import MAX_DEPTH, bounded_depth
 from .inline_css import clean_style
 
 TAGS = nh3.ALLOWED_TAGS | {
@@ -101,21 +103,28 @@ CLEANER = nh3.Cleaner(
 )
 
 
-def clean_html(fragment: str) -> tuple[str, list[str]]:
-    """``fragment`` through the allow-list; and the style properties it took out."""
+def clean_html(fragment: str) -> tuple[str, list[str], int]:
+    """``fragment`` no deeper than html_depth.MAX_DEPTH and through the allow-list; the style
+    properties it took out; how many tags too deep were left out."""
+    fragment, too_deep = bounded_depth(fragment)
     _style_drops.clear()
     cleaned = CLEANER.clean(fragment)
-    return cleaned, list(_style_drops)
+    return cleaned, list(_style_drops), too_deep
 
 
-def make_safe(fragment: str, path: str, line: int, report: Report) -> str:
-    """``fragment`` through the allow-list; one warning names what was taken out of it."""
-    cleaned, styles = clean_html(fragment)
+def make_safe(fragment: str, path: str, report: Report, line: Callable[[], int] = lambda: 1) -> str:
+    """``fragment`` through the allow-list; one warning names what was taken out of it, at
+    ``line()`` (asked only then: finding it costs a search of the note)."""
+    cleaned, styles, too_deep = clean_html(fragment)
+    if too_deep:
+        report.warning(path, line(), "html.too-deep",
+                       f"the note's HTML nests more than {MAX_DEPTH} elements deep: {too_deep:,} "
+                       "tags deeper are left out (their text is kept, one level up)")
     removed = _unsafe_parts(fragment) if SUSPECT.search(fragment) else Counter()
     removed.update(f"style {name}" for name in styles)
     if removed:
         what = ", ".join(f"{name} ×{count}" if count > 1 else name for name, count in sorted(removed.items()))
-        report.warning(path, line, "html.unsafe",
+        report.warning(path, line(), "html.unsafe",
                        f"removed from the note's HTML: {what} (scripts, page styles, drawings "
                        "and forms are never published; the rest of the note is)")
     return cleaned
