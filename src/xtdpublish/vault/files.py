@@ -261,10 +261,6 @@ def _shown(name: str) -> str:
         return _cp1252(os.fsencode(name))
 
 
-def vault_path(file: Path, root: Path) -> str:
-    return unicodedata.normalize("NFC", file.relative_to(root).as_posix())
-
-
 def read_source(path: str, file: Path, report: Report,
                 limit: int = LimitsConfig.note_bytes) -> SourceFile | None:
     """Read and decode one note; None (reported, listed as skipped) when it cannot be a note."""

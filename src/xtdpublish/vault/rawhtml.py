@@ -1,17 +1,18 @@
 """The raw HTML of a note tokenized as a browser tokenizes it (the WHATWG tokenizer's states).
 
 A note's raw HTML reaches the model in pieces (markdown-it's ``html_block`` and
-``html_inline`` tokens), with the HTML markdown-it writes in between. A browser reads
-them all as one stream, so this tokenizer keeps its state from one piece to the next:
-``<textarea>`` opened in one piece is closed by the ``</textarea>`` of a later one.
+``html_inline`` tokens), with the HTML markdown-it writes in between. A run of pieces (one
+block, or the inline HTML of one paragraph) is read as one stream, as a browser would:
+``<textarea>`` opened in one piece of a paragraph is closed by the ``</textarea>`` of a
+later one. A raw-text element whose end tag does not come in its run is taken as closed
+right after its tag, so that it never hides the paragraphs that follow.
 
-Two things are done with it: every start tag's attributes are found where a browser
-finds them (``<img alt=">" src="x.png">`` has a ``src``, which a regular expression
-that stops at the first ``>`` misses), and every construct that would swallow what
-follows is found: a comment, declaration, ``<![CDATA[``, ``<?`` or tag that is never
-closed, and an element whose content is raw text (``<iframe>``, ``<script>``,
-``<textarea>``, ``<title>``, ``<noembed>``…) whose end tag never comes. See
-``RawHtml.scan``.
+Three things are done with it: every start tag's attributes are found where a browser
+finds them (``<img alt=">" src="x.png">`` has a ``src``, which a regular expression that
+stops at the first ``>`` misses); every construct that would swallow what follows is
+found: a comment, declaration, ``<![CDATA[``, ``<?`` or tag never closed, and a raw-text
+element (``<iframe>``, ``<script>``, ``<textarea>``, ``<title>``, ``<noembed>``…) whose
+end tag never comes (refs.py); and the nesting of a body is measured (html_depth.py).
 """
 
 from __future__ import annotations
