@@ -12,6 +12,8 @@ import os
 import stat
 from pathlib import Path
 
+from conftest import write_vault
+
 CANARY = "CANARY-15a-outside-the-vault"
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -95,14 +97,7 @@ def make_reading_vault(root: Path, port: int) -> Path:
     theme = root / "theme"
     theme.mkdir(parents=True, exist_ok=True)
     (theme / "outside.svg").write_text(SVG_CANARY, encoding="utf-8")  # readable by the theme only
-    vault = root / "vault"
-    for name, content in reading_files(port).items():
-        path = vault / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    vault = write_vault(root / "vault", reading_files(port))
     (vault / "logo.png").write_bytes(PNG)
     # Hangs: FIFOs as a note and as an asset, /dev/zero as a note and as the logo's target
     os.mkfifo(vault / "Tube.md")

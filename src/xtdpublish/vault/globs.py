@@ -103,15 +103,29 @@ def _char_class(body: str) -> _Class:
 
 
 def _match_segments(pattern: tuple, parts: list[str]) -> bool:
-    """Greedy match of whole segments, ``**`` standing for any number of them; on a
-    mismatch only the last ``**`` takes one more segment."""
+    """Whole folder names against segments, ``**`` standing for any number of them."""
+    return _greedy(pattern, parts, ANY_FOLDERS, _match_segment)
+
+
+def _match_segment(items: Segment, text: str) -> bool:
+    """One folder name against one segment, ``*`` standing for any characters."""
+    return _greedy(items, text, "*", _matches_char)
+
+
+def _matches_char(item, char: str) -> bool:
+    return item == "?" or item == char or isinstance(item, _Class) and item.matches(char)
+
+
+def _greedy(pattern, units, star, matches) -> bool:
+    """The classic wildcard match: on a mismatch only the last ``star`` takes one more unit,
+    so the cost is at most len(pattern) × len(units), never exponential."""
     p = k = 0
     star_p = star_k = -1
-    while k < len(parts):
-        if p < len(pattern) and pattern[p] == ANY_FOLDERS:
+    while k < len(units):
+        if p < len(pattern) and pattern[p] == star:
             star_p, star_k = p, k
             p += 1
-        elif p < len(pattern) and _match_segment(pattern[p], parts[k]):
+        elif p < len(pattern) and matches(pattern[p], units[k]):
             p += 1
             k += 1
         elif star_p >= 0:
@@ -119,26 +133,4 @@ def _match_segments(pattern: tuple, parts: list[str]) -> bool:
             p, k = star_p + 1, star_k
         else:
             return False
-    return all(segment == ANY_FOLDERS for segment in pattern[p:])
-
-
-def _match_segment(items: Segment, text: str) -> bool:
-    """Greedy wildcard match inside one folder name: on a mismatch, only the last ``*``
-    takes one more character (linear backtracking, never exponential)."""
-    i = j = 0
-    star_i = star_j = -1
-    while j < len(text):
-        item = items[i] if i < len(items) else None
-        if item == "*":
-            star_i, star_j = i, j
-            i += 1
-        elif item is not None and (item == "?" or item == text[j]
-                                   or isinstance(item, _Class) and item.matches(text[j])):
-            i += 1
-            j += 1
-        elif star_i >= 0:
-            star_j += 1
-            i, j = star_i + 1, star_j
-        else:
-            return False
-    return all(item == "*" for item in items[i:])
+    return all(item == star for item in pattern[p:])
