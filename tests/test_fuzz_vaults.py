@@ -353,21 +353,27 @@ def check_model(model: Model, report: Report, md_files: list[str]) -> None:
     for note_id in ids:
         assert ID.match(note_id), f"note id {note_id!r} is not a slug"
 
-    # every .md file outside dot-folders is published or skipped with a reason
+    # every .md file is published or skipped with a reason; a hidden folder (a dot-folder,
+    # hidden in Obsidian too) is listed once, as "folder/", for the notes in it
     published = {note.path for note in model.notes}
     skipped: dict[str, list[str]] = {}
     for entry in model.skipped:
         skipped.setdefault(entry.path, []).append(entry.reason)
         assert entry.reason.strip(), entry
-    visible = [p for p in md_files if not any(part.startswith(".") for part in p.split("/"))]
+    folders = {path for path in skipped if path.endswith("/")}
+
+    def in_skipped_folder(path):
+        return any(path.startswith(folder) for folder in folders)
+
+    visible = [p for p in md_files if not in_skipped_folder(p)]
     for path in visible:
         assert path in published or path in skipped, f"{path!r} is neither published nor skipped"
     for path in published:
-        assert path in visible
+        assert path in visible and not any(part.startswith(".") for part in path.split("/"))
     clashes = {d.path for d in report.diagnostics if d.code == "file.duplicate"}
     assert published & set(skipped) <= clashes, "a published note is also listed as skipped"
     # as many published-or-skipped entries as there are files: a file lost between two names shows
-    assert len(published) + len(model.skipped) == len(visible), (sorted(published), model.skipped)
+    assert len(published) + len(model.skipped) - len(folders) == len(visible), (sorted(published), model.skipped)
 
     # navigation: every published note exactly once; parents exist
     in_nav = [node.note for node in model.nav.walk() if node.note]

@@ -75,17 +75,27 @@ class OfficeConfig:
 
 
 @dataclass(frozen=True)
+class LimitsConfig:
+    """Bounds on what one file of the vault may cost (README, "Limits")."""
+
+    note_bytes: int = 10_000_000  # a larger note is listed, never read
+    frontmatter_bytes: int = 1_000_000  # a larger frontmatter is kept as text, not parsed
+    asset_bytes: int = 200_000_000  # a larger file is linked, never read nor embedded
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteConfig = field(default_factory=SiteConfig)
     vault: VaultConfig = field(default_factory=VaultConfig)
     guide: GuideConfig = field(default_factory=GuideConfig)
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
     office: OfficeConfig = field(default_factory=OfficeConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
     source: Path | None = None  # the file it was read from, None for the defaults
 
 
 SECTIONS = {"site": SiteConfig, "vault": VaultConfig, "guide": GuideConfig, "feeds": FeedsConfig,
-            "office": OfficeConfig}
+            "office": OfficeConfig, "limits": LimitsConfig}
 
 
 def load_config(vault: Path, config_file: Path | None = None) -> Config:
@@ -166,6 +176,10 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         check_base_url(site.base_url, f"{path}: site.base_url")
     check_note_url(site.note_url, f"{path}: site.note_url")
     check_language(site.language, f"{path}: site.language")
+    for limit in fields(LimitsConfig):
+        if getattr(config.limits, limit.name) < 1:
+            raise ConfigError(f"{path}: limits.{limit.name} must be 1 or more, "
+                              f"not {getattr(config.limits, limit.name)}")
     return config
 
 

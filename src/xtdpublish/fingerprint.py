@@ -15,22 +15,27 @@ from pathlib import Path
 
 from . import __version__
 from .atomic import write_atomic
+from .regular_file import NotRegular, update_hash
 
 CACHE_FILE = Path(".cache") / "outputs.json"
 FORMAT = f"xtdpublish/outputs@2 {__version__}"  # @2: a feed's hash is of its own notes
 
 
-def fingerprint(name: str, model_data: bytes, config_text: str, files: list[Path]) -> str:
+def fingerprint(name: str, model_data: bytes, config_text: str, files: list[Path],
+                large: int | None = None) -> str:
     """The hash of one output's inputs: ``model_data`` is what it reads of the model (as JSON),
-    ``files`` the theme's and the assets it embeds."""
+    ``files`` the theme's and the assets it embeds, read in chunks; a file of more than
+    ``large`` bytes counts by its size and modification time (it is never embedded whole)."""
     digest = hashlib.sha256()
     for part in (FORMAT, name, os.environ.get("SOURCE_DATE_EPOCH", ""), config_text):
         digest.update(part.encode("utf-8") + b"\0")
     digest.update(model_data)
     for path in sorted(files):
-        digest.update(str(path).encode("utf-8") + b"\0")
+        digest.update(os.fsencode(path) + b"\0")
         try:
-            digest.update(path.read_bytes())
+            update_hash(digest, path, large)
+        except NotRegular:
+            digest.update(b"\0not a file")
         except OSError:
             digest.update(b"\0missing")
     return digest.hexdigest()

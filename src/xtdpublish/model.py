@@ -176,7 +176,11 @@ def file_inside(root: Path, path: str) -> Path | None:
     """``root / path`` as an existing file inside ``root``, else None: nothing a ``..``, an
     absolute path or a symlink points at outside it."""
     folder = root.resolve()
-    file = (folder / path).resolve()
+    try:
+        file = (folder / path).resolve()
+    except (OSError, RuntimeError):  # a loop of symbolic links
+        return None
+    # is_file() is true of regular files only: never a FIFO or a device such as /dev/zero
     return file if file.is_relative_to(folder) and file.is_file() else None
 
 

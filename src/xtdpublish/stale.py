@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from . import fingerprint
-from .config import Config
+from .config import Config, ConfigError
 from .model import Diagnostic, Model, Severity
 from .outputs import output
 from .render.model_json import model_to_dict
@@ -79,16 +79,20 @@ def _digests(model_json: bytes, model: Model, config: Config, formats: list[str]
     config_text = repr(config)
     themed: list[Path] = []
     if THEMED & set(formats):
-        from .render.guide import find_theme
+        from .render.guide import find_theme, vault_file
 
-        theme = find_theme(model.root, config)
-        themed = [p for p in theme.rglob("*") if p.is_file()]
+        try:
+            themed = [p for p in find_theme(model.root, config).rglob("*") if p.is_file()]
+        except ConfigError:
+            pass  # the renderers say so and build nothing from it
         themed += [model.asset_file(asset.path) or model.root / asset.path for asset in model.assets]
-        if model.site.logo:
-            themed.append(model.root / model.site.logo)
+        logo = vault_file(model.root, model.site.logo) if model.site.logo else None
+        if logo is not None:  # a logo outside the vault, or a device, is never read
+            themed.append(logo)
     return {
         name: fingerprint.fingerprint(name, _model_data(name, model_json, model, config),
-                                      config_text + _tool_versions(name), themed if name in THEMED else [])
+                                      config_text + _tool_versions(name),
+                                      themed if name in THEMED else [], config.limits.asset_bytes)
         for name in formats
     }
 

@@ -85,7 +85,7 @@ def test_an_empty_header_cell_becomes_a_data_cell_the_others_stay_headers():
     assert found(report, "a11y.table-header") == []
     row = lxml_html.fragment_fromstring(body.html, create_parent="div").find(".//thead/tr")
     assert [(cell.tag, cell.text) for cell in row] == [("td", None), ("th", "2023"), ("th", "2024")]
-    assert row[1].get("style") == "text-align:center"
+    assert row[1].get("style") == "text-align: center"
 
 
 def test_a_raw_html_table_without_header_cells_is_reported():

@@ -151,7 +151,7 @@ def test_app_urls_are_the_vaults_files_found_by_their_tail(read):
         (LinkStatus.ASSET, "img/x.png"), (LinkStatus.ASSET, "img/x.png"),
         (LinkStatus.ASSET, "other/y.png"), (LinkStatus.MISSING_ASSET, None)]
     assert 'src="xtd:link/0"' in model.notes[0].body_html
-    assert [(d.line, d.code) for d in report.sorted()] == [
+    assert [(d.line, d.code) for d in report.sorted() if not d.code.startswith("a11y.")] == [
         (1, "link.app-url"), (3, "link.app-url"), (5, "link.app-url"),
         (7, "link.missing-asset")]
     assert "RefusedResource" not in str(report.diagnostics)

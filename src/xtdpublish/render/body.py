@@ -12,14 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlparse
 
-from lxml import etree, html
+from lxml import html
 
 from ..htmlfragment import parse_fragment, remove_keeping_tail, serialize_fragment
 from ..model import LINK_SCHEME, Link, LinkStatus, Model, Note, sections_at
+from ..transclusion import EmbedBudget, embedded_html
 from .math import MATH_CLASS
 
 LINK_URL = re.compile(re.escape(LINK_SCHEME) + r"(\d+)")
-MAX_EMBED_DEPTH = 4
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def anchor_id(note_id: str, anchor: str | None = None) -> str:
 def render_body(model: Model, note: Note, policy: BodyPolicy) -> str:
     """The body of ``note`` as an HTML fragment for the output ``policy`` describes."""
     root = parse_fragment(note.body_html)
-    _rewrite(model, note, root, policy, embedding=((note.id, None),))
+    _rewrite(model, note, root, policy, ((note.id, None),), EmbedBudget())
     return serialize_fragment(root)
 
 
@@ -107,16 +107,17 @@ def _link_of(note: Note, value: str | None) -> Link | None:
 
 
 def _rewrite(model: Model, note: Note, root, policy: BodyPolicy,
-             embedding: tuple[tuple[str, str | None], ...],
+             embedding: tuple[tuple[str, str | None], ...], budget: EmbedBudget,
              around: frozenset[tuple[str, str]] = frozenset()) -> None:
     """``embedding``: the (note id, anchor) shown, outermost first, one a level of embeds;
-    ``around``: the sections the embeds that led here stand in (see ``_shows_itself``)."""
+    ``budget``: what this note's embeds may still print (transclusion.py); ``around``: the
+    sections the embeds that led here stand in (see ``_shows_itself``)."""
     prefix = policy.id_prefix(note) if callable(policy.id_prefix) else policy.id_prefix
     for element in list(root.iter()):
         if not isinstance(element.tag, str):
             continue
         if element.get("class", "").startswith("xtd-embed"):
-            _expand_embed(model, note, element, policy, embedding, around)
+            _expand_embed(model, note, element, policy, embedding, budget, around)
             continue
         if element.tag in {"iframe", "object", "embed"} or (
                 element.tag == "img" and is_video_page(element.get("src"))):
@@ -187,20 +188,19 @@ def _replace_frame(element, policy: BodyPolicy) -> None:
 
 
 def _expand_embed(model: Model, note: Note, element, policy: BodyPolicy, embedding,
-                  around: frozenset[tuple[str, str]]) -> None:
+                  budget: EmbedBudget, around: frozenset[tuple[str, str]]) -> None:
     link = _link_of(note, element.get("data-link") and LINK_SCHEME + element.get("data-link"))
     target = model.get(link.target) if link is not None else None
-    if (
-        target is None
-        or not policy.transclude
-        or _shows_itself(target.id, link.anchor, {*embedding, *around, *_around(note, link)})
-        or len(embedding) > MAX_EMBED_DEPTH
-    ):
-        # Not expandable: keep the fallback link inside, rewritten like any link.
+    shown = (target is not None and policy.transclude
+             and not _shows_itself(target.id, link.anchor, {*embedding, *around, *_around(note, link)}))
+    html = embedded_html(target, link.anchor) if shown else None
+    if html is None or not budget.allows(html, len(embedding)):
+        # Not expandable (a cycle, too deep, past the budget: see transclusion.py): keep the
+        # fallback link inside, rewritten like any link.
         for anchor in element.iter("a"):
             _rewrite_anchor(note, anchor, policy)
         return
-    inner = parse_fragment(_section(target, link.anchor))
+    inner = parse_fragment(html)
     # Embedded content appears twice in a book: its ids must not clash with the original.
     for child in inner.iter():
         if isinstance(child.tag, str) and "id" in child.attrib:
@@ -208,7 +208,7 @@ def _expand_embed(model: Model, note: Note, element, policy: BodyPolicy, embeddi
         if isinstance(child.tag, str) and MATH_CLASS in (child.get("class") or "") and not child.get("data-path"):
             child.set("data-path", target.path)  # a formula that fails is the embedded note's to fix
     _rewrite(model, target, inner, _without_ids(policy), embedding + ((target.id, link.anchor),),
-             around | _around(note, link))
+             budget, around | _around(note, link))
     element.tag = "div"
     element.attrib.clear()
     element.set("class", "embed")
@@ -237,25 +237,6 @@ def _around(note: Note, link: Link) -> set[tuple[str, str]]:
 
 def _without_ids(policy: BodyPolicy) -> BodyPolicy:
     return BodyPolicy(policy.note_href, policy.asset_src, policy.frame, "", policy.transclude)
-
-
-def _section(note: Note, anchor: str | None) -> str:
-    """The whole body, or the part under the heading ``anchor`` (to the next heading of its level)."""
-    if anchor is None:
-        return note.body_html
-    root = parse_fragment(note.body_html)
-    start = next((el for el in root.iter() if el.get("id") == anchor), None)
-    if start is None:
-        return note.body_html
-    if start.tag not in {"h1", "h2", "h3", "h4", "h5", "h6"}:
-        return etree.tostring(start, encoding="unicode", method="html")
-    level = int(start.tag[1])
-    parts = [etree.tostring(start, encoding="unicode", method="html", with_tail=False)]
-    for sibling in start.itersiblings():
-        if sibling.tag in {f"h{n}" for n in range(1, level + 1)}:
-            break
-        parts.append(etree.tostring(sibling, encoding="unicode", method="html", with_tail=False))
-    return "".join(parts)
 
 
 def _unwrap(element) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import html
 
-from ..config import Config
+from ..config import Config, ConfigError
 from ..htmlfragment import parse_fragment, remove_keeping_tail, serialize_fragment
 from ..model import Model, NavNode, Note, file_inside
 from .body import BodyPolicy, anchor_id, render_body
@@ -97,9 +97,19 @@ def vault_file(root: Path, path: str) -> Path | None:
 
 
 def find_theme(model_root: Path, config: Config) -> Path:
-    """The theme folder: ``guide.theme`` (relative to the vault), else the shipped default."""
+    """The theme folder: ``guide.theme`` (relative to the vault), else the shipped default.
+
+    A theme is a folder of its own: one that holds the vault (``".."``, ``"/"``) would make
+    every file beside the vault a file of the theme, readable by the PDF (ConfigError)."""
     if config.guide.theme:
-        return (model_root / config.guide.theme).resolve()
+        theme = (model_root / config.guide.theme).resolve()
+        if model_root.resolve().is_relative_to(theme):
+            raise ConfigError(
+                f"{config.source or 'xtdpublish.toml'}: guide.theme = {config.guide.theme!r} is "
+                f"{'the vault itself' if theme == model_root.resolve() else 'a folder that holds the vault'}"
+                "; a theme is a folder of its own (its templates, CSS and fonts), such as "
+                "\"theme\" inside the vault or \"../theme\" beside it")
+        return theme
     package = Path(__file__).resolve().parents[1]
     shipped = package / "themes" / "default"
     if shipped.is_dir():

@@ -3,7 +3,8 @@
 The cache is JSON (never pickle: a cache file is data, not code), keyed by the hash of
 everything the parse depends on, and carries the diagnostics the parse emitted so a
 cached note still reports its problems. A file that does not parse, or was written by
-another version, is ignored whole; an entry that does not have the expected shape is a miss.
+another version, is ignored whole; an entry that does not have the expected shape and types
+is a miss (``is_valid_entry``), and the HTML of one that has is cleaned again by the reader.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from .. import __version__
 from ..atomic import write_atomic
 from ..model import Diagnostic, Heading, Severity
 
-FORMAT = f"xtdpublish/parse-cache@4 {__version__}"  # @2: refs lost to make_safe dropped; @3: math; @4: inline tags, fields
+# @2: refs lost to make_safe dropped; @3: math; @4: inline tags, fields; @5: bodies through
+# the nh3 allow-list, raw HTML never left unclosed
+FORMAT = f"xtdpublish/parse-cache@5 {__version__}"
 
 
 class ParseCache:
@@ -62,6 +65,47 @@ def _load(path: Path) -> dict[str, dict]:
         return {}
     entries = data.get("entries")
     return entries if isinstance(entries, dict) else {}
+
+
+REF_KINDS = {"note", "file", "either"}
+SEVERITIES = {"error", "warning", "info"}
+
+
+def is_valid_entry(entry: object) -> bool:
+    """Whether a cached parse has exactly the shape and types a parse gives: anything else
+    (another version's entry, a hand-edited or crafted file) is a miss and is parsed again.
+    The HTML itself is never trusted: the reader cleans it like fresh HTML."""
+    if not isinstance(entry, dict):
+        return False
+    try:
+        return (
+            isinstance(entry["html"], str) and isinstance(entry["summary"], str)
+            and _optional(entry["first_h1"], str)
+            and all(isinstance(b, str) for b in entry["block_ids"])
+            and all(_ref_row(row) for row in entry["refs"])
+            and all(_row(row, (int, str, str, int)) for row in entry["headings"])
+            and all(isinstance(tag, str) for tag in entry["tags"])
+            and all(_row(row, (str, str, int)) for row in entry["fields"])
+            and all(_row(row, (str, (int, type(None)), str, str, str)) and row[2] in SEVERITIES
+                    for row in entry["diagnostics"])
+        )
+    except (KeyError, TypeError):
+        return False
+
+
+def _ref_row(row: object) -> bool:
+    return (_row(row, (int, str, str, str, (str, type(None)), bool, str, (int, type(None))))
+            and row[6] in REF_KINDS)
+
+
+def _row(row: object, types: tuple) -> bool:
+    return (isinstance(row, list) and len(row) == len(types)
+            and all(isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
+                    for value, kind in zip(row, types)))
+
+
+def _optional(value: object, kind: type) -> bool:
+    return value is None or isinstance(value, kind)
 
 
 def diagnostics_to_json(diagnostics: list[Diagnostic]) -> list[list]:

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from ..config import LimitsConfig
 from ..report import Report
 from .jsonsafe import json_safe
 from .yaml_recovery import (
@@ -68,7 +69,9 @@ class NotAMapping(Exception):
     """The block parses, but as something other than key: value pairs."""
 
 
-def split_frontmatter(text: str, path: str, report: Report) -> Frontmatter:
+def split_frontmatter(text: str, path: str, report: Report,
+                      limit: int = LimitsConfig.frontmatter_bytes) -> Frontmatter:
+    """``limit``: a YAML block of more bytes is not parsed (limits.frontmatter_bytes)."""
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
@@ -79,7 +82,7 @@ def split_frontmatter(text: str, path: str, report: Report) -> Frontmatter:
         if start > 0:
             report.warning(path, start + 1, "frontmatter.not-first-line",
                            "the frontmatter should start on line 1; blank lines before it are ignored")
-        return _fenced(lines, start, path, report)
+        return _fenced(lines, start, path, report, limit)
     pseudo = _pseudo_header(lines, path, report)
     if pseudo is not None:
         return pseudo
@@ -88,13 +91,13 @@ def split_frontmatter(text: str, path: str, report: Report) -> Frontmatter:
 
 # -- the fenced block ---------------------------------------------------------
 
-def _fenced(lines: list[str], start: int, path: str, report: Report) -> Frontmatter:
+def _fenced(lines: list[str], start: int, path: str, report: Report, limit: int) -> Frontmatter:
     close = next((j for j in range(start + 1, len(lines)) if CLOSE.fullmatch(lines[j])), None)
     if close is None:
-        return _unclosed(lines, start, path, report)
+        return _unclosed(lines, start, path, report, limit)
     block = lines[start + 1:close]
     try:
-        meta, key_lines = parse_block(block, start + 2, path, report)
+        meta, key_lines = parse_block(block, start + 2, path, report, limit)
     except NotAMapping as error:
         report.warning(path, start + 1, "frontmatter.not-mapping",
                        f"the block between the --- lines {start + 1} and {close + 1} is not "
@@ -105,7 +108,7 @@ def _fenced(lines: list[str], start: int, path: str, report: Report) -> Frontmat
     return Frontmatter(meta, "\n".join(lines[close + 1:]), close + 2, "yaml", key_lines)
 
 
-def _unclosed(lines: list[str], start: int, path: str, report: Report) -> Frontmatter:
+def _unclosed(lines: list[str], start: int, path: str, report: Report, limit: int) -> Frontmatter:
     """``---`` on line 1 and no closing line: the metadata is the run of YAML-looking
     lines that follows, up to the first blank or other line; the rest is the body."""
     end = start + 1
@@ -114,7 +117,7 @@ def _unclosed(lines: list[str], start: int, path: str, report: Report) -> Frontm
     block = lines[start + 1:end]
     if block and KEY_LINE.match(block[0]):
         try:
-            meta, key_lines = parse_block(block, start + 2, path, report)
+            meta, key_lines = parse_block(block, start + 2, path, report, limit)
         except NotAMapping:
             pass
         else:
@@ -140,11 +143,17 @@ def _yamlish(lines: list[str], first: int, index: int) -> bool:
 
 # -- parsing a block ------------------------------------------------------------
 
-def parse_block(block: list[str], first_line: int, path: str, report: Report
-                ) -> tuple[dict[str, Any], dict[str, int]]:
-    """YAML lines → (JSON-safe mapping, key → file line); raises NotAMapping."""
+def parse_block(block: list[str], first_line: int, path: str, report: Report,
+                limit: int | None = None) -> tuple[dict[str, Any], dict[str, int]]:
+    """YAML lines → (JSON-safe mapping, key → file line); raises NotAMapping. A block of
+    more than ``limit`` bytes is not parsed: its time and memory are the YAML's to choose."""
     source = "\n".join(block)
     if not source.strip():
+        return {}, {}
+    if limit is not None and len(source) * 4 > limit and len(source.encode("utf-8", "surrogatepass")) > limit:
+        report.warning(path, first_line - 1, "frontmatter.too-large",
+                       f"the frontmatter holds more than limits.frontmatter_bytes ({limit:,} bytes): "
+                       "it is not read (no title, tags or dates from it); the body is")
         return {}, {}
     try:
         return _load_mapping(source, first_line, path, report, block)

@@ -18,6 +18,7 @@ from ..model import Field, Heading
 from ..report import Report
 from .accessibility import AccessibilityWalk
 from .obsidian_blocks import make_callouts, query_notices, take_block_ids, unwrap_lone_embeds
+from .markdown_bounds import MAX_NESTING
 from .obsidian_syntax import parser
 from .refs import RawRef, RefWalk, plain_text, slugify, without_lost_refs
 from .sanitize import SUSPECT, make_safe
@@ -50,6 +51,10 @@ def parse_markdown(
     md = parser(bool(breaks))
     env: dict = {}
     tokens = md.parse(body, env)
+    if "xtd_too_deep" in env:
+        report.warning(path, first_line + env["xtd_too_deep"], "markdown.too-deep",
+                       f"lists and quotes nest more than {MAX_NESTING} levels deep here: from "
+                       "this line on, the nested text is printed as plain paragraphs")
     fields = fields_of(tokens, first_line)
     for line in query_notices(tokens, language):
         report.info(path, first_line + line, "dataview.query",
@@ -62,12 +67,11 @@ def parse_markdown(
     walk.run(tokens)
     AccessibilityWalk(first_line, path, language, report).run(tokens, walk.refs)
     html = md.renderer.render(tokens, md.options, env)
-    refs = walk.refs
-    if SUSPECT.search(html):
+    def line() -> int:  # of the first thing the allow-list may take out
         suspect = SUSPECT.search(body)
-        line = first_line + (body.count("\n", 0, suspect.start()) if suspect else 0)
-        html = make_safe(html, path, line, report)
-        html, refs = without_lost_refs(html, refs)
+        return first_line + (body.count("\n", 0, suspect.start()) if suspect else 0)
+
+    html, refs = without_lost_refs(make_safe(html, path, report, line), walk.refs)
     return ParsedBody(
         html=html,
         refs=refs,

@@ -19,6 +19,10 @@ from dataclasses import dataclass
 from ..model import NavNode
 from ..report import Report
 
+# Levels of the navigation tree: deeper notes hang at this level (a book's outline, and the
+# renderers that walk it, need no more; a vault can chain parents or folders thousands deep).
+MAX_DEPTH = 20
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -116,32 +120,29 @@ def _from_keys(items, root_path, site_title, language, report) -> Navigation:
     for item in items:
         if item.id in parent_of:
             children[parent_of[item.id].id].append(item)
+    by_id = {item.id: item for item in items}
     for parent_id, kids in children.items():
-        parent = next(i for i in items if i.id == parent_id)
-        kids.sort(key=lambda kid: _sort_key(kid, parent))
+        kids.sort(key=lambda kid: _sort_key(kid, by_id[parent_id]))
 
     placed: set[str] = set()
     parents: dict[str, str | None] = {}
+    too_deep: list[NavItem] = []
 
-    def node(item: NavItem) -> NavNode:
-        placed.add(item.id)
-        kids = tuple(node(kid) for kid in children.get(item.id, ()) if kid.id not in placed)
-        for kid in children.get(item.id, ()):
-            parents[kid.id] = item.id
-        return NavNode(title=item.title, note=item.id, kind="note", children=kids)
+    def node(item: NavItem, depth: int) -> NavNode:
+        return _subtree(item, depth, children, placed, parents, too_deep)
 
     top: list[NavNode] = []
     if root is not None:
         placed.add(root.id)
         parents[root.id] = None
-        top = [node(kid) for kid in children.get(root.id, ())]
+        top = [node(kid, 1) for kid in children.get(root.id, ())]
         for kid in children.get(root.id, ()):
             parents[kid.id] = root.id
     orphans = sorted(
         (i for i in items if i.id not in placed and i.id not in parent_of),
         key=lambda i: _sort_key(i, None),
     )
-    unlisted = [node(item) for item in orphans if item.id not in placed]
+    unlisted = [node(item, 2) for item in orphans if item.id not in placed]
     for item in orphans:
         parents[item.id] = None
     if unlisted:
@@ -149,11 +150,47 @@ def _from_keys(items, root_path, site_title, language, report) -> Navigation:
                            children=tuple(unlisted)))
     for item in items:
         parents.setdefault(item.id, None)
+    if too_deep:
+        report.warning(too_deep[0].path, too_deep[0].line, "nav.too-deep",
+                       f"eleventyNavigation parents nest more than {MAX_DEPTH} levels deep; the "
+                       f"{len(too_deep)} notes deeper are listed, in order, under their ancestor "
+                       f"at level {MAX_DEPTH}")
     title = site_title or (root.title if root else "")
     return Navigation(
         NavNode(title=title, note=root.id if root else None, kind="root", children=tuple(top)),
         parents,
     )
+
+
+def _subtree(top: NavItem, depth: int, children: dict[str, list[NavItem]], placed: set[str],
+             parents: dict[str, str | None], too_deep: list[NavItem]) -> NavNode:
+    """The tree under ``top`` (at ``depth``), built with a stack: a chain of parents as long as
+    the vault likes costs no recursion. Below MAX_DEPTH, notes hang at that level, in order."""
+    order: list[tuple[NavItem, int]] = []  # pre-order: (item, index of the node it hangs from)
+    stack = [(top, -1, depth)]
+    while stack:
+        item, hang_from, level = stack.pop()
+        if item.id in placed and hang_from >= 0:
+            continue
+        placed.add(item.id)
+        order.append((item, hang_from))
+        if level > MAX_DEPTH:
+            too_deep.append(item)
+        kids = children.get(item.id, ())
+        for kid in kids:
+            parents[kid.id] = item.id
+        under = hang_from if level > MAX_DEPTH else len(order) - 1
+        stack.extend((kid, under, level + 1) for kid in reversed(kids) if kid.id not in placed)
+    kids_of: dict[int, list[int]] = defaultdict(list)
+    for index, (_, hang_from) in enumerate(order):
+        if hang_from >= 0:
+            kids_of[hang_from].append(index)
+    built: dict[int, NavNode] = {}
+    for index in range(len(order) - 1, -1, -1):
+        item = order[index][0]
+        built[index] = NavNode(title=item.title, note=item.id, kind="note",
+                               children=tuple(built.pop(k) for k in kids_of.get(index, ())))
+    return built[0]
 
 
 def _break_cycles(items, parent_of: dict[str, NavItem], report: Report) -> None:
@@ -199,18 +236,31 @@ def _root_item(items, by_key, key_of, parent_of, root_path, report) -> NavItem |
     index = next((i for i in items if i.path == "index.md" and i.id in key_of), None)
     if index is not None:
         return index
-    descendants: dict[str, int] = defaultdict(int)
-    for item in items:
-        seen = set()
-        parent = parent_of.get(item.id)
-        while parent is not None and parent.id not in seen:
-            seen.add(parent.id)
-            descendants[parent.id] += 1
-            parent = parent_of.get(parent.id)
+    descendants = _descendants(items, parent_of)
     keyed = [i for i in items if i.id in key_of and i.id not in parent_of]
     if not keyed:
         return None
     return max(keyed, key=lambda i: (descendants[i.id], -len(i.path), [-ord(c) for c in i.path]))
+
+
+def _descendants(items, parent_of: dict[str, NavItem]) -> dict[str, int]:
+    """Note id → how many notes hang under it (the cycles are broken: parents make a forest),
+    counted from the leaves up in one pass, whatever the depth."""
+    kids: dict[str, list[str]] = defaultdict(list)
+    for item in items:
+        if item.id in parent_of:
+            kids[parent_of[item.id].id].append(item.id)
+    counts: dict[str, int] = defaultdict(int)
+    for top in (item.id for item in items if item.id not in parent_of):
+        order, stack = [], [top]
+        while stack:
+            current = stack.pop()
+            order.append(current)
+            stack.extend(kids.get(current, ()))
+        for current in reversed(order):
+            if current in parent_of:
+                counts[parent_of[current].id] += counts[current] + 1
+    return counts
 
 
 def _from_folders(items, root_path, site_title, report) -> Navigation:
@@ -220,26 +270,34 @@ def _from_folders(items, root_path, site_title, report) -> Navigation:
                        f"guide.root {root_path!r} is not a published note; the guide has no "
                        "root note")
     folders: dict[str, list[NavItem]] = defaultdict(list)
+    too_deep: list[NavItem] = []
     for item in items:
         if root is not None and item.id == root.id:
             continue
-        folders[posixpath.dirname(item.path)].append(item)
-    all_folders = set()
-    for folder in folders:
+        folder = posixpath.dirname(item.path)
+        if folder.count("/") >= MAX_DEPTH:  # listed in its ancestor at the deepest level
+            too_deep.append(item)
+            folder = "/".join(folder.split("/")[:MAX_DEPTH])
+        folders[folder].append(item)
+    subfolders: dict[str, set[str]] = defaultdict(set)
+    for folder in list(folders):
         while folder:
-            all_folders.add(folder)
+            subfolders[posixpath.dirname(folder)].add(folder)
             folder = posixpath.dirname(folder)
+    if too_deep:
+        report.warning(too_deep[0].path, None, "nav.too-deep",
+                       f"folders nest more than {MAX_DEPTH} deep; the {len(too_deep)} notes below "
+                       f"that are listed in their folder at level {MAX_DEPTH}")
 
-    def folder_node(folder: str) -> tuple[NavNode, ...]:
+    # Each folder's entries (its notes, then its folders), built from the deepest folder up.
+    built: dict[str, tuple[NavNode, ...]] = {}
+    for folder in sorted({"", *(f for fs in subfolders.values() for f in fs)},
+                         key=lambda f: -f.count("/") if f else 1):
         notes = sorted(folders.get(folder, ()), key=lambda i: (title_key(i.title), i.path))
-        subfolders = sorted((f for f in all_folders if posixpath.dirname(f) == folder),
-                            key=lambda f: (title_key(posixpath.basename(f)), f))
-        return tuple(NavNode(title=i.title, note=i.id) for i in notes) + tuple(
-            NavNode(title=posixpath.basename(f), kind="folder", children=folder_node(f))
-            for f in subfolders
-        )
+        below = sorted(subfolders.get(folder, ()), key=lambda f: (title_key(posixpath.basename(f)), f))
+        built[folder] = tuple(NavNode(title=i.title, note=i.id) for i in notes) + tuple(
+            NavNode(title=posixpath.basename(f), kind="folder", children=built.pop(f)) for f in below)
 
     title = site_title or (root.title if root else "")
-    tree = NavNode(title=title, note=root.id if root else None, kind="root",
-                   children=folder_node(""))
+    tree = NavNode(title=title, note=root.id if root else None, kind="root", children=built[""])
     return Navigation(tree, {item.id: None for item in items})

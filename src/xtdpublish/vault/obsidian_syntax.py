@@ -24,6 +24,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from ..mathsyntax import use_math
 from .tags_fields import find_tags
+from .markdown_bounds import bounded_blocks
 
 IMAGE_EXTENSIONS = frozenset(
     "png jpg jpeg gif svg webp avif bmp tif tiff ico".split()
@@ -62,6 +63,7 @@ def parser(breaks: bool) -> MarkdownIt:
     md.add_render_rule("math_inline_double", _math_markup("span", "block"))  # inside a paragraph
     md.add_render_rule("math_block", _math_markup("div", "block"))
     md.core.ruler.before("text_join", "xtd_tags", find_tags)  # see tags_fields.py for why here
+    md.use(bounded_blocks)  # last: its nesting rule must come first of all
     return md
 
 

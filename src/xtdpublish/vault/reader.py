@@ -19,6 +19,7 @@ from ..config import Config
 from ..model import Asset, Field, Link, LinkStatus, Model, Note, Site
 from ..pandoc import pandoc_path, version
 from ..report import Report
+from ..transclusion import MAX_EMBEDS, MAX_SIZE, first_stop
 from .files import OFFICE_SUFFIXES, scan_vault
 from .git import git_history
 from .included import check_include
@@ -35,8 +36,11 @@ from .cache import (
     diagnostics_to_json,
     headings_from_json,
     headings_to_json,
+    is_valid_entry,
 )
 from .markdown import ParsedBody, RawRef, parse_markdown, slugify
+from .refs import without_lost_refs
+from .sanitize import clean_html
 from .metadata import choose_title, merge_tags
 from .nav import NavItem, build_nav
 from .office_notes import read_office_notes
@@ -51,7 +55,7 @@ DRAWING_REASON = "an Excalidraw drawing: shown as its exported image where a not
 
 
 def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | None = None) -> Model:
-    files = scan_vault(root, config.vault, report)
+    files = scan_vault(root, config.vault, report, config.limits)
     check_include(files, config, root, report)
     for path in files.excluded:
         report.skip(path, "excluded by vault.include / vault.exclude in the configuration")
@@ -128,6 +132,7 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
               back.get(ids[s.path], ()), navigation.parents.get(ids[s.path]))
         for s in sorted(sources, key=lambda s: s.path)
     )
+    _report_embed_budgets(notes, report)
     return Model(
         site=_site(config),
         notes=notes,
@@ -184,6 +189,20 @@ def _office_cache(cache: ParseCache | None) -> Path | None:
     return cache.path.parent / "office-notes" if cache is not None and cache.path else None
 
 
+def _report_embed_budgets(notes: tuple[Note, ...], report: Report) -> None:
+    """Where the embeds of a note stop being printed (transclusion.py), said once a note."""
+    by_id = {note.id: note for note in notes}
+    for note in notes:
+        if not any(link.embed and link.target for link in note.links):
+            continue
+        link = first_stop(note, by_id.get)
+        if link is not None:
+            report.warning(note.path, link.line, "embed.too-large",
+                           f"the embeds of this note (embeds in embeds included) would print more "
+                           f"than {MAX_EMBEDS:,} notes or {MAX_SIZE:,} characters; from {link.raw} "
+                           "on, embeds are printed as links to their note")
+
+
 def _parse_all(sources: list[NoteSource], breaks: bool, language: str, cache: ParseCache,
                report: Report) -> dict[str, ParsedBody]:
     """path → parsed body: from the cache when this very text was parsed before, the others
@@ -192,14 +211,18 @@ def _parse_all(sources: list[NoteSource], breaks: bool, language: str, cache: Pa
     keys = {s.path: cache.key(s.path, s.body_line, breaks, language, s.body) for s in sources}
     parsed: dict[str, tuple[ParsedBody, list]] = {}
     misses = []
+    hits = []
     for source in sources:
         found = _cached(cache.get(keys[source.path]))
         if found is None:
             misses.append(source)
         else:
-            parsed[source.path] = found
-    entries = map_shared(partial(_parse_to_json, breaks=breaks, language=language), misses,
-                         _body_size)
+            hits.append((source.path, found))
+    # Cached HTML is a file anyone with the output folder could have written: it goes
+    # through the same allow-list as fresh HTML (the same bytes come out for a clean entry).
+    for path, body in map_shared(_cleaned_again, hits, lambda hit: len(hit[1][0].html)):
+        parsed[path] = body
+    entries = map_shared(partial(_parse_to_json, breaks=breaks, language=language), misses, _body_size)
     for source, entry in zip(misses, entries):
         cache.put(keys[source.path], entry)
         parsed[source.path] = _body_from_json(entry)
@@ -224,8 +247,14 @@ def _parse_to_json(source: NoteSource, breaks: bool, language: str) -> dict:
     return _body_to_json(body, local.diagnostics)
 
 
+def _cleaned_again(hit: tuple[str, tuple[ParsedBody, list]]) -> tuple[str, tuple[ParsedBody, list]]:
+    path, (body, diagnostics) = hit
+    html, refs = without_lost_refs(clean_html(body.html)[0], body.refs)  # warnings: cached
+    return path, (replace(body, html=html, refs=refs), diagnostics)
+
+
 def _cached(entry: dict | None) -> tuple[ParsedBody, list] | None:
-    if entry is None:
+    if entry is None or not is_valid_entry(entry):
         return None
     try:
         return _body_from_json(entry)

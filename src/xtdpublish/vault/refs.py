@@ -21,6 +21,7 @@ from markdown_it.token import Token
 from ..model import LINK_SCHEME, Heading
 from ..report import Report
 from .obsidian_syntax import SCHEME
+from .rawhtml import RAW_TEXT, RawHtml, Unclosed
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +39,9 @@ class RawRef:
 
 
 MATH_INLINE = {"math_inline", "math_inline_double"}
-HTML_TAG = re.compile(r"<[A-Za-z][^<>]*>")
-HTML_URL_ATTR = re.compile(
-    r"(?<![\w-])(src|srcset|href)(\s*=\s*)(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+)", re.I
-)
+# The attributes of raw HTML that name a file or a note, and what they may name.
+URL_ATTRIBUTES = {"src": "file", "srcset": "file", "poster": "file", "href": "either"}
+CLOSED_BY = {"<!--": "-->", "<![CDATA[": "]]>", "<?": ">", "<!": ">"}
 
 
 # Latin letters that Unicode does not decompose into ASCII (œ is no o + e), spelt as anyascii
@@ -73,7 +73,7 @@ def slugify(text: str, fallback: str = "section") -> str:
     return slug or fallback
 
 
-LINK_NUMBER = re.compile(r'(?<=' + re.escape(LINK_SCHEME) + r')\d+|(?<=data-link=")\d+')
+LINK_NUMBER = re.compile(r'(' + re.escape(LINK_SCHEME) + r'|data-link=")(\d+)')
 
 
 def without_lost_refs(html: str, refs: list[RawRef]) -> tuple[str, list[RawRef]]:
@@ -83,11 +83,13 @@ def without_lost_refs(html: str, refs: list[RawRef]) -> tuple[str, list[RawRef]]
     rest of the note as its text): a reference no reader sees would still count as a
     link, a backlink and an asset of the publication.
     """
-    kept = sorted({int(n) for n in LINK_NUMBER.findall(html) if int(n) < len(refs)})
+    if not refs:
+        return html, refs
+    kept = sorted({int(n) for _, n in LINK_NUMBER.findall(html) if int(n) < len(refs)})
     if len(kept) == len(refs):
         return html, refs
     new = {old: str(index) for index, old in enumerate(kept)}
-    html = LINK_NUMBER.sub(lambda m: new.get(int(m.group()), m.group()), html)
+    html = LINK_NUMBER.sub(lambda m: m.group(1) + new.get(int(m.group(2)), m.group(2)), html)
     return html, [refs[old] for old in kept]
 
 
@@ -111,7 +113,7 @@ class RefWalk:
                 if i and tokens[i - 1].type == "heading_open":
                     self._heading(tokens[i - 1], token, base)
             elif token.type == "html_block":
-                token.content = self._html(token.content, base or 0)
+                token.content = self._html(RawHtml([token.content]), 0, base or 0)
             elif token.type == "math_block":
                 token.meta = {**(token.meta or {}), "xtd_line": self._line(base or 0)}
 
@@ -127,6 +129,9 @@ class RefWalk:
         return self.first_line + base + offset + extra
 
     def _inline(self, children: list[Token], base: int) -> None:
+        # the raw HTML of one paragraph is read as one stream
+        raw = RawHtml([child.content for child in children if child.type == "html_inline"])
+        piece = 0
         for k, child in enumerate(children):
             if child.type in MATH_INLINE:
                 child.meta = {**(child.meta or {}), "xtd_line": self._line(base, child)}
@@ -144,8 +149,8 @@ class RefWalk:
                     f"a link to a {child.content.split(':')[0].lower()} URL is never "
                     "published; only its label is printed (use a web, mail or vault link)")
             elif child.type == "html_inline":
-                child.content = self._html(child.content, base + child.meta.get("xtd_offset", 0)
-                                           if child.meta else base)
+                child.content = self._html(raw, piece, base + (child.meta or {}).get("xtd_offset", 0))
+                piece += 1
 
     def _add(self, ref: RawRef) -> str:
         self.refs.append(ref)
@@ -192,30 +197,63 @@ class RefWalk:
             label=alt, fragment=fragment, embed=True, kind="file",
         ))
 
-    def _html(self, content: str, base: int) -> str:
-        """Local ``src``/``srcset``/``href`` of raw HTML become refs; the rest stays as written."""
-        def tag(match: re.Match) -> str:
-            tag_line = base + content.count("\n", 0, match.start())
-            return HTML_URL_ATTR.sub(lambda m: self._html_attr(m, tag_line), match.group(0))
-        return HTML_TAG.sub(tag, content)
-
-    def _html_attr(self, match: re.Match, line: int) -> str:
-        name, eq, quoted = match.group(1), match.group(2), match.group(3)
-        quote = quoted[0] if quoted[0] in "\"'" else ""
-        value = quoted[1:-1] if quote else quoted
-        name_lower = name.lower()
-        if name_lower == "srcset":
-            parts = []
-            for candidate in value.split(","):
-                bits = candidate.strip().split(None, 1)
-                if not bits:
+    def _html(self, raw: RawHtml, index: int, base: int) -> str:
+        """Piece ``index`` of ``raw`` as a browser reads it: local ``src``/``srcset``/
+        ``poster``/``href`` become refs, and what is never closed is bounded: a comment, tag
+        or declaration is written as text, a raw-text element (``<iframe>``, ``<textarea>``…)
+        is closed just after its tag. Either would hide the rest of the note from readers."""
+        content = raw.pieces[index]
+        out: list[str] = []
+        last = 0
+        for event in raw.scan(index):
+            line = base + content.count("\n", 0, event.start)
+            if isinstance(event, Unclosed):
+                out += [content[last:event.start], "&lt;"]
+                last = event.start + 1
+                self._warn_unclosed(event.what, line)
+                continue
+            for attribute in event.attributes:
+                kind = URL_ATTRIBUTES.get(attribute.name)
+                if kind is None or attribute.start < 0:
                     continue
+                value = self._html_value(attribute.name, attribute.value, line, kind)
+                if value != attribute.value:
+                    out += [content[last:attribute.start], value]
+                    last = attribute.end
+            if not event.closed:
+                out += [content[last:event.end], f"</{event.name}>"]
+                last = event.end
+                self.report.warning(
+                    self.path, self.first_line + line, "html.unclosed",
+                    f"<{event.name}> is not closed by </{event.name}> in its paragraph or block: "
+                    "everything after it would be hidden from readers. It is closed just after "
+                    f"its tag; add </{event.name}>")
+        out.append(content[last:])
+        return "".join(out)
+
+    def _warn_unclosed(self, what: str, line: int) -> None:
+        if what == "<plaintext>":
+            problem = "<plaintext> is never closed (no end tag closes it)"
+        elif what in CLOSED_BY or what.startswith("<!"):
+            closed_by = CLOSED_BY.get(what, ">")
+            problem = f"{what} is not closed by {closed_by} in its paragraph or block"
+        else:
+            problem = f"the tag {what} is not closed by > (a quote left open?)"
+        self.report.warning(
+            self.path, self.first_line + line, "html.unclosed",
+            f"{problem}: everything after it would be hidden from readers. It is printed "
+            "as text instead")
+
+    def _html_value(self, name: str, value: str, line: int, kind: str) -> str:
+        if name != "srcset":
+            return self._html_url(value, line, kind)
+        parts = []
+        for candidate in value.split(","):
+            bits = candidate.strip().split(None, 1)
+            if bits:
                 bits[0] = self._html_url(bits[0], line, "file")
                 parts.append(" ".join(bits))
-            new_value = ", ".join(parts)
-        else:
-            new_value = self._html_url(value, line, "file" if name_lower == "src" else "either")
-        return f"{name}{eq}{quote}{new_value}{quote}"
+        return ", ".join(parts)
 
     def _html_url(self, url: str, line: int, kind: str) -> str:
         target = _local_target(html_unescape(url), same_note=False)  # src="a&amp;b.png"

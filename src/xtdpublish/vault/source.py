@@ -24,7 +24,7 @@ __all__ = ["NavEntry", "NoteSource", "read_note"]
 
 def read_note(file: SourceFile, config: Config, git: GitDates | None, report: Report) -> NoteSource:
     path = file.path
-    front = split_frontmatter(file.text, path, report)
+    front = split_frontmatter(file.text, path, report, config.limits.frontmatter_bytes)
     meta, lines = front.meta, front.lines
     aliases = read_aliases(meta, lines, path, report)
     nav = read_nav(meta, lines, path, report)

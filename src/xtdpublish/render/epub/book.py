@@ -24,12 +24,14 @@ from lxml import html
 from ...atomic import write_with
 from ...config import Config
 from ...model import Link, Model, Note
+from ...regular_file import read_regular
 from ...report import Report
 from ..body import BodyPolicy, Video, anchor_id
 from .chapters import Chapter, Chapters
 from .conformance import book_accessibility
 from .media import EXTENSIONS, FROM_CHAPTER, IMAGE_TYPES, MediaFile, VaultImages
 from .package import XHTML_TYPE, BookWriter, Package
+from .xhtml import clean_svg
 from .pages import (COVER_FILE, NAV_FILE, TITLE_FILE, colophon_page, cover_page,
                          nav_document, tag_index_page, title_page)
 from ..guide import Guide, build_guide, find_theme, format_date, vault_file
@@ -91,7 +93,7 @@ class Cover:
 
 
 def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
-    images = VaultImages(model, report)
+    images = VaultImages(model, report, config.limits.asset_bytes)
     words = WORDS.get((model.site.language or "en").split("-")[0], WORDS["en"])
     guide = build_guide(model, epub_policy(model, images, words))
     if not guide.title.strip():  # a book needs a title (nav heading, dc:title): the vault's name
@@ -233,11 +235,13 @@ def make_cover(model: Model, config: Config, guide: Guide, theme: Path, words, i
     if config.guide.cover:
         file = vault_file(model.root, config.guide.cover)
         media_type = mimetypes.guess_type(file.name)[0] if file is not None else None
-        if media_type in IMAGE_TYPES:
-            return Cover(file.read_bytes(), media_type, alt)
+        data = _cover_bytes(file, media_type, config.limits.asset_bytes) if media_type in IMAGE_TYPES else None
+        if data is not None:
+            return Cover(data, media_type, alt)
         report.warning(str(config.source or "xtdpublish.toml"), None, "epub.cover",
                        f"guide.cover = {config.guide.cover!r} is not an image inside the vault "
-                       "(PNG, JPEG, GIF, SVG or WebP); the EPUB gets the theme's cover instead")
+                       "(PNG, JPEG, GIF, SVG or WebP, at most limits.asset_bytes), or an SVG that "
+                       "is not well formed; the EPUB gets the theme's cover instead")
     svg = _environment(theme).get_template("cover.svg.j2").render(
         title_lines=textwrap.wrap(guide.title, 16) or [""],
         subtitle_lines=textwrap.wrap(guide.subtitle, 30),
@@ -246,6 +250,16 @@ def make_cover(model: Model, config: Config, guide: Guide, theme: Path, words, i
         logo=images.data_uri(model.site.logo) if model.site.logo else None,
     )
     return Cover(svg.encode("utf-8"), "image/svg+xml", alt)
+
+
+def _cover_bytes(file: Path, media_type: str, limit: int) -> bytes | None:
+    """The cover's bytes; an SVG cleaned like any vault SVG (no script, handler, foreign
+    object or outside URL). None when it cannot be read or is no SVG document."""
+    try:
+        data = read_regular(file, limit)
+    except OSError:
+        return None
+    return clean_svg(data) if media_type == "image/svg+xml" else data
 
 
 def _environment(theme: Path) -> Environment:

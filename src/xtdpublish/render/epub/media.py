@@ -40,11 +40,13 @@ class MediaFile:
 class VaultImages:
     """Vault images as book files; nothing outside the vault, nothing but images."""
 
-    def __init__(self, model: Model, report: Report | None = None) -> None:
+    def __init__(self, model: Model, report: Report | None = None, max_bytes: int | None = None) -> None:
         self.report = report or Report()
         self.model = model
         self.root = model.root.resolve()
-        self.media_types = {asset.path: asset.media_type for asset in model.assets}
+        # a file over limits.asset_bytes is never embedded (the reader has said so)
+        self.media_types = {asset.path: asset.media_type for asset in model.assets
+                            if max_bytes is None or asset.size <= max_bytes}
         self.files: list[MediaFile] = []  # in order of first use: the manifest's order
         self._by_path: dict[str, MediaFile | None] = {}
         self._warned: set[str] = set()

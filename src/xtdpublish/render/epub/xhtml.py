@@ -267,6 +267,7 @@ SVG = "http://www.w3.org/2000/svg"
 SVG_PARSER = etree.XMLParser(resolve_entities="internal", no_network=True, load_dtd=False,
                              remove_comments=True, remove_pis=True)
 SVG_DROPPED = {"script", "foreignObject", "iframe", "audio", "video"}
+OUTSIDE_URL = re.compile(r"url\(\s*(?![\s'\"]*#)", re.I)  # url(...) that is not url(#id)
 
 
 def clean_svg(data: bytes) -> bytes | None:
@@ -284,12 +285,15 @@ def clean_svg(data: bytes) -> bytes | None:
         if not isinstance(element.tag, str) or element.getparent() is None and element is not root:
             continue
         name = etree.QName(element).localname
-        if name in SVG_DROPPED or (name == "style" and "@import" in (element.text or "")):
+        text = element.text or ""
+        if (name in SVG_DROPPED or name == "style" and ("@import" in text or OUTSIDE_URL.search(text))
+                or name in ("set", "animate") and "href" in element.get("attributeName", "")):
             element.getparent().remove(element)
             continue
         for attribute in list(element.attrib):
             local = etree.QName(attribute).localname
             value = element.get(attribute).strip()
-            if local.startswith("on") or (local == "href" and not value.startswith(("#", "data:image/"))):
+            if (local.startswith("on") or OUTSIDE_URL.search(value)
+                    or local == "href" and not value.startswith(("#", "data:image/"))):
                 del element.attrib[attribute]
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

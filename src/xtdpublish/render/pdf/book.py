@@ -47,7 +47,7 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
     theme = find_theme(model.root, config)
     if not theme.is_dir():
         raise ConfigError(f"guide.theme: no such folder {theme}")
-    fetcher = _fetcher(model, theme, report)
+    fetcher = _fetcher(model, config, theme, report)
     env = _environment(theme, model.site.language or "en")
     guide = draw_formulas(build_guide(model, paper_policy(model, env)), report)
     for section in guide.walk():
@@ -178,12 +178,13 @@ def _stylesheet_url(theme: Path) -> str:
     return folder_url("theme" if (theme / STYLESHEET).is_file() else "default-theme", STYLESHEET)
 
 
-def _fetcher(model: Model, theme: Path, report: Report) -> ConfinedFetcher:
+def _fetcher(model: Model, config: Config, theme: Path, report: Report) -> ConfinedFetcher:
     """Reads the vault and the themes; a theme's ``target-counter()`` page numbers are
     served as ``attr(data-page)``, which are right and cost no second pass (numbering.py)."""
     folders = {"vault": model.root, "theme": theme, "default-theme": DEFAULT_THEME}
     office = {asset_url(model, path): file for path, file in model.extracted.items()}
-    fetcher = ConfinedFetcher(list(folders.values()), folders, files=office)
+    fetcher = ConfinedFetcher(list(folders.values()), folders, files=office,
+                              max_bytes=config.limits.asset_bytes)
     url = _stylesheet_url(theme)
     css = fetcher.local_path(url).read_text(encoding="utf-8", errors="replace")
     if TARGET_COUNTER.search(css):

@@ -19,6 +19,7 @@ from weasyprint import URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
 from ...model import Model
+from ...regular_file import read_regular
 
 
 class RefusedResource(ValueError):
@@ -43,13 +44,15 @@ class ConfinedFetcher(URLFetcher):
 
     def __init__(self, allowed: list[Path], folders: dict[str, Path] | None = None,
                  replaced: dict[str, bytes] | None = None,
-                 files: dict[str, Path] | None = None) -> None:
+                 files: dict[str, Path] | None = None, max_bytes: int | None = None) -> None:
+        """``max_bytes``: a larger file is refused (limits.asset_bytes)."""
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=1)
         self.allowed = [folder.resolve() for folder in allowed]
         self.folders = {name: folder.resolve() for name, folder in (folders or {}).items()}
         self.allowed += self.folders.values()
         self.replaced = dict(replaced or {})
         self.files = {url: file.resolve() for url, file in (files or {}).items()}
+        self.max_bytes = max_bytes
 
     def fetch(self, url: str, headers=None):
         scheme = url.partition(":")[0].lower()
@@ -63,7 +66,8 @@ class ConfinedFetcher(URLFetcher):
         if not path.is_file():
             raise FileNotFoundError(f"no such file ({url})")
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        body = self.replaced[url] if url in self.replaced else path.read_bytes()
+        # a regular file only, checked on the open file (never a FIFO or a device), bounded
+        body = self.replaced[url] if url in self.replaced else read_regular(path, self.max_bytes)
         return URLFetcherResponse(url, body=body, headers={"Content-Type": media_type})
 
     def local_path(self, url: str) -> Path | None:
