@@ -21,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "xtdpublish"
 LAYERS = [
     ("the model", ["model"]),
     ("what every part uses", ["xtdpublish", "report", "atomic", "htmlfragment", "gctuning",
-                              "config", "progress", "health"]),
+                              "config", "progress", "health", "workers"]),
     ("readers and renderers", ["vault", "vault.*", "render", "render.*"]),
     ("the pipeline's parts", ["outputs", "fingerprint", "stale", "rendering", "outcome"]),
     ("the pipeline", ["build"]),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .atomic import remove_temporaries
 from .config import Config
 from .gctuning import fewer_collections
 from .model import Severity
@@ -25,6 +26,7 @@ __all__ = ["BuildResult", "build", "check", "run_build"]
 def build(vault: Path, config: Config, out: Path, formats: list[str], force: bool = False,
           steps: Steps = Steps()) -> BuildResult:
     report = Report()
+    remove_temporaries(out)  # what a build or worker killed outright (SIGKILL) left behind
     steps.reading(vault)
     with fewer_collections():
         model = read_vault(vault, config, report, ParseCache(out / ".cache" / "notes.json", not force))
@@ -35,7 +37,7 @@ def build(vault: Path, config: Config, out: Path, formats: list[str], force: boo
     for name in (name for name in formats if name not in stale):
         result.kept(name, records.files(name), records.diagnostics(name))
         steps.unchanged(name, result.written[name])
-    for name, made in render_outputs(model, config, out, stale, steps):
+    for name, made in render_outputs(model, config, out, stale, steps, report):
         steps.rendered(name, made.paths)
         report.diagnostics.extend(made.diagnostics)
         if made.config_error:

@@ -16,8 +16,11 @@ import sys
 import threading
 import time
 import zlib
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
+
+from . import workers
 
 QUIET, NORMAL, VERBOSE = -1, 0, 1
 
@@ -81,6 +84,8 @@ class Progress(Steps):
         self._lock = _DRAWING
         self._ticker: threading.Thread | None = None
         self._stop = threading.Event()
+        self._unpause = None  # registered with workers while a ticker may run
+        self._closed = False
         self.notes = 0
 
     # -- the pipeline's calls ----------------------------------------------------------
@@ -142,8 +147,26 @@ class Progress(Steps):
 
     def _ensure_ticker(self) -> None:
         if self._ticker is None:
+            self._closed = False
+            self._stop = threading.Event()
             self._ticker = threading.Thread(target=self._tick, daemon=True)
             self._ticker.start()
+            if self._unpause is None:
+                self._unpause = workers.pause_while_starting(self._paused)
+
+    @contextmanager
+    def _paused(self):
+        """No ticker while workers start: a fork must not copy a process running threads."""
+        ticker = self._ticker
+        if ticker is not None:
+            self._stop.set()
+            ticker.join()
+            self._ticker = None
+        try:
+            yield
+        finally:
+            if ticker is not None and not self._closed:
+                self._ensure_ticker()
 
     def _tick(self) -> None:
         while not self._stop.wait(0.1):
@@ -152,10 +175,14 @@ class Progress(Steps):
                     self._draw_active()
 
     def close(self) -> None:
+        self._closed = True
         self._stop.set()
         if self._ticker is not None:
             self._ticker.join()
             self._ticker = None
+        if self._unpause is not None:
+            self._unpause()
+            self._unpause = None
         with self._lock:
             if self.live and self._active:
                 self.err.write("\r\x1b[2K")

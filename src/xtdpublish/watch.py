@@ -8,12 +8,14 @@ The configuration is read again on every build, so editing ``xtdpublish.toml`` t
 from __future__ import annotations
 
 import fnmatch
+import signal
 import threading
 from pathlib import Path
 
 from watchfiles import Change, DefaultFilter, watch as watch_changes
 
 from .config import ConfigError, load_config
+from .workers import signal_name, signal_of
 from .progress import QUIET, Progress
 
 # Files editors and sync tools write beside a note while saving it.
@@ -47,10 +49,14 @@ class VaultFilter(DefaultFilter):
 
 def watch(vault: Path, config_file: Path | None, out: Path, formats: list[str],
           verbosity: int, stop: threading.Event | None = None, debounce_ms: int = 400) -> int:
-    """Build, then build again on each batch of changes until Ctrl-C (exit 0) or ``stop``."""
+    """Build, then build again on each batch of changes until Ctrl-C or ``stop``.
+
+    Exit code 0 when Ctrl-C stops it waiting; 130 (143 for SIGTERM) when a build was running."""
+    building = True
     try:
         _build_once(vault, config_file, out, formats, verbosity)
         print(f"Watching {vault} for changes (Ctrl-C to stop)…", flush=True)
+        building = False
         for changes in watch_changes(
             vault, watch_filter=VaultFilter(vault, out), debounce=debounce_ms, step=50,
             stop_event=stop, raise_interrupt=True,
@@ -61,9 +67,17 @@ def watch(vault: Path, config_file: Path | None, out: Path, formats: list[str],
                 shown = ", ".join(names[:3]) + more
                 print(f"\nChanged: {shown}; building again (everything is read again; "
                       "unchanged outputs are kept)", flush=True)
+            building = True
             _build_once(vault, config_file, out, formats, verbosity)
-    except KeyboardInterrupt:
+            building = False
+    except KeyboardInterrupt as stop:
+        signum = signal_of(stop)
+        if building:  # the build it interrupted left every output whole, but not all new
+            print(f"\nStopped watching ({signal_name(signum)}) during a build: every output is "
+                  "whole, as this build wrote it or as the last build left it", flush=True)
+            return 128 + signum
         print("\nStopped watching.", flush=True)
+        return 0 if signum == signal.SIGINT else 128 + signum
     return 0
 
 

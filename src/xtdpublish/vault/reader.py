@@ -47,7 +47,8 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
     sources: list[NoteSource] = []
     unpublished: list[NoteSource] = []
     read = map_shared(partial(_read_note, config=config, history=history), files.notes,
-                      lambda file: len(file.text), min_share=READ_SHARE)
+                      lambda file: len(file.text), min_share=READ_SHARE, report=report,
+                      done="notes read")
     for source, diagnostics in read:
         report.diagnostics.extend(diagnostics)  # in the notes' order, however the work was shared
         if source.unpublished:
@@ -57,7 +58,11 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
             sources.append(source)
     cache = cache or ParseCache(None)
     bodies = _parse_all(sources, config.vault.breaks, cache, report)
-    cache.save()
+    try:
+        cache.save()
+    except OSError as error:  # a full disk or a read-only folder: the build goes on
+        report.warning("", None, "cache.save", f"the parse cache could not be saved "
+                       f"({error.strerror or error}): the next build parses every note again")
     titles = {s.path: choose_title(s, bodies[s.path].first_h1) for s in sources}
     ids = note_ids([s.path for s in sources])
     other_ids = _other_ids([s.path for s in unpublished] + list(files.excluded), set(ids.values()))
@@ -121,7 +126,8 @@ def _parse_all(sources: list[NoteSource], breaks: bool, cache: ParseCache,
             misses.append(source)
         else:
             parsed[source.path] = found
-    entries = map_shared(partial(_parse_to_json, breaks=breaks), misses, _body_size)
+    entries = map_shared(partial(_parse_to_json, breaks=breaks), misses, _body_size, report=report,
+                         done="notes parsed")
     for source, entry in zip(misses, entries):
         cache.put(keys[source.path], entry)
         parsed[source.path] = _body_from_json(entry)
