@@ -48,8 +48,13 @@ def build(vault: Path, config: Config, out: Path, formats: list[str], force: boo
             records.forget(name)  # tried again next time
         else:
             records.record(name, made.paths, made.diagnostics)
-    write_reports(out, result, records)
-    records.save()
+    try:
+        write_reports(out, result, records)
+        records.save()
+    except OSError as error:  # a full disk: the problems are still printed, the outputs kept
+        report.error("build", None, "build.report", f"could not write the build's report and "
+                     f"records in {out}: {error.strerror or error} (the next build writes every "
+                     "output again)")
     return result
 
 

@@ -83,6 +83,8 @@ def lay_out(guide: Guide, model: Model, env, theme: Path, fetcher, report: Repor
     """The PDF; when WeasyPrint fails, the notes that make it fail are replaced by a notice."""
     try:
         return _weasyprint(compose(guide, model, env, theme), model, fetcher, report)
+    except OSError:
+        raise  # the machine's (a full disk, a file size limit), not a note's
     except Exception as error:
         culprits = _culprits(guide, model, env, theme, fetcher)
         if not culprits:
