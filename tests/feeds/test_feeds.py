@@ -350,7 +350,8 @@ def test_selection_by_tag_newest_first_ties_by_title_and_limit():
 def test_only_selected_notes_are_rendered(monkeypatch, tmp_path):
     rendered = []
     original = feeditems.item_html
-    monkeypatch.setattr(feeditems, "item_html", lambda m, n: rendered.append(n.id) or original(m, n))
+    monkeypatch.setattr(feeditems, "item_html",
+                        lambda m, n, *a: rendered.append(n.id) or original(m, n, *a))
     notes = [note(f"N{i:03}", published=DAY0 + timedelta(hours=i)) for i in range(200)]
     model = model_of(*notes)
     for renderer in (jsonfeed.render, rss.render_rss, rss.render_atom):

@@ -8,6 +8,7 @@ caller's ``BodyPolicy``, with its headings shifted under the note's own level.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -19,6 +20,7 @@ from lxml import html
 from ..config import Config
 from ..htmlfragment import parse_fragment, remove_keeping_tail, serialize_fragment
 from ..model import Model, NavNode, Note
+from ..report import Report
 from .body import BodyPolicy, anchor_id, render_body
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -87,6 +89,25 @@ def build_guide(model: Model, policy: BodyPolicy) -> Guide:
         note_count=len(notes),
         skipped_count=len(model.skipped),
     )
+
+
+def source_date(report: Report) -> datetime | None:
+    """``SOURCE_DATE_EPOCH`` as a date (reproducible builds), or None when it is not set, or
+    not a date: a count of seconds since 1970 up to the year 9999 (an error; the guide then
+    takes its date from the notes, as when it is not set)."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return None
+    try:
+        if not raw.isascii() or not raw.isdigit():
+            raise ValueError(raw)
+        return datetime.fromtimestamp(int(raw), tz=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        report.error("SOURCE_DATE_EPOCH", None, "build.source-date",
+                     f"SOURCE_DATE_EPOCH={raw[:40]!r} is not a date: it must be a whole number of "
+                     "seconds since 1970-01-01 before the year 10000; the notes' newest date is "
+                     "used instead")
+        return None
 
 
 def vault_file(root: Path, path: str) -> Path | None:

@@ -24,6 +24,7 @@ TO_FIX = (LinkStatus.DANGLING, LinkStatus.MISSING_ASSET, LinkStatus.AMBIGUOUS,
 # The diagnostics the links table already shows, one row per link.
 LINK_CODES = {f"link.{status}" for status in TO_FIX}
 SUGGESTION = re.compile(r'did you mean "(.+)"\?')
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and newline
 
 
 def write_report_html(out: Path, result) -> Path:
@@ -123,4 +124,13 @@ def _environment() -> Environment:
         loader=FileSystemLoader([str(f) for f in folders if f.is_dir()]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True, lstrip_blocks=True,
+        finalize=_printable,
     )
+
+
+def _printable(value):
+    """Every value the page shows, without control characters (a file name may hold escape
+    sequences, a setting a NUL): shown as the ``\\x1b`` a person can read, never as raw bytes."""
+    if isinstance(value, str) and CONTROL.search(value):
+        return CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
+    return value

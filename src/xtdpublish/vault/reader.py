@@ -11,13 +11,14 @@ from __future__ import annotations
 import mimetypes
 import posixpath
 import re
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 from ..config import Config
 from ..model import Asset, Link, LinkStatus, Model, Note, Site
 from ..report import Report
-from .files import scan_vault
+from .files import NOT_TEXT, scan_vault
 from .git import git_history
 from .links import LinkIndex, NoteTarget, backlinks, report_embed_cycles
 from .cache import (
@@ -92,9 +93,10 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
     back = backlinks(links)
     report_embed_cycles(links, paths, report)
 
+    site = _printable(_site(config), config, report)
     navigation = build_nav(
         [_nav_item(s, ids[s.path], titles[s.path][0], links[ids[s.path]]) for s in sources],
-        config.guide.root, config.site.title, config.site.language, report,
+        config.guide.root, site.title, site.language, report,
     )
     notes = tuple(
         _note(s, ids[s.path], titles[s.path], bodies[s.path], links[ids[s.path]],
@@ -102,7 +104,7 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
         for s in sorted(sources, key=lambda s: s.path)
     )
     return Model(
-        site=_site(config),
+        site=site,
         notes=notes,
         nav=navigation.tree,
         skipped=tuple(report.skipped),
@@ -281,6 +283,21 @@ def _site(config: Config) -> Site:
         title=site.title, subtitle=site.subtitle, author=site.author, language=site.language,
         base_url=site.base_url, note_url=site.note_url, logo=site.logo,
     )
+
+
+def _printable(site: Site, config: Config, report: Report) -> Site:
+    """``site`` without the control characters no output can hold (a NUL in site.title cost
+    the EPUB and reached report.html raw): each setting that had some is told, then cleaned."""
+    cleaned = {}
+    for key in ("title", "subtitle", "author", "language", "base_url", "note_url", "logo"):
+        value = getattr(site, key)
+        if isinstance(value, str) and NOT_TEXT.search(value):
+            found = ", ".join(sorted({f"U+{ord(c):04X}" for c in NOT_TEXT.findall(value)}))
+            report.warning(str(config.source or "xtdpublish.toml"), None, "config.control",
+                           f"site.{key} holds characters no output can show ({found}); "
+                           "they are left out")
+            cleaned[key] = NOT_TEXT.sub("", value)
+    return replace(site, **cleaned) if cleaned else site
 
 
 def _assets(links: dict[str, tuple[Link, ...]], files: dict[str, Path]) -> tuple[Asset, ...]:

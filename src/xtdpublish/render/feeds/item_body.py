@@ -10,6 +10,7 @@ and any URL scheme other than http, https and mailto.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import unescape
 from urllib.parse import quote
 
@@ -28,7 +29,7 @@ LINK_REL = "noopener"
 BLOCK_CONTAINERS = {"div", "section", "article", "aside", "blockquote", "figure", "li", "td", "th", "details"}
 
 
-def item_html(model: Model, note: Note) -> str:
+def item_html(model: Model, note: Note, too_deep: Callable[[Note, int], None] | None = None) -> str:
     """The note's body for a feed: absolute URLs only, sanitized for embedding."""
     base_url = _base(model)
     page = model.note_url(note) or base_url + "/"
@@ -37,6 +38,7 @@ def item_html(model: Model, note: Note) -> str:
         asset_src=lambda link: asset_url(base_url, link.asset) if link.asset else None,
         frame=_video_link,
         transclude=False,  # an embedded note is a link to its page, not a copy of it
+        too_deep=too_deep,
     )
     cleaner = nh3.Cleaner(
         url_schemes=URL_SCHEMES,

@@ -8,7 +8,6 @@ vault, the theme and ``data:`` URIs, and what it logs becomes diagnostics.
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,8 +23,9 @@ from ...config import Config, ConfigError
 from ...gctuning import fewer_collections
 from ...model import Link, Model, Note
 from ...report import Report
-from ..body import BodyPolicy, Video, anchor_id
-from ..guide import Guide, Section, build_guide, find_theme, format_date, typeset, vault_file
+from ..body import BodyPolicy, Video, anchor_id, depth_warning
+from ..guide import (Guide, Section, build_guide, find_theme, format_date, source_date, typeset,
+                     vault_file)
 from .fetcher import ConfinedFetcher, weasyprint_log
 from .paper import Prepared, prepare, report_log
 
@@ -41,8 +41,9 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
     if not theme.is_dir():
         raise ConfigError(f"guide.theme: no such folder {theme}")
     fetcher = ConfinedFetcher([model.root, theme, DEFAULT_THEME])
+    source_date(report)  # an unusable SOURCE_DATE_EPOCH is told once, here
     env = _environment(theme, model.site.language or "en")
-    guide = build_guide(model, paper_policy(model, env))
+    guide = build_guide(model, replace(paper_policy(model, env), too_deep=depth_warning(report)))
     for section in guide.walk():
         if section.error:
             report.error(section.note.path, section.note.body_line, "pdf.note",
@@ -51,11 +52,11 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
     return [write_with(out_dir / OUTPUT, lambda tmp: tmp.write_bytes(pdf))]
 
 
-def build_date(model: Model) -> datetime:
+def build_date(model: Model, report: Report | None = None) -> datetime:
     """SOURCE_DATE_EPOCH when set, else the newest note's date: the same notes, the same file."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    epoch = source_date(report or Report())
+    if epoch is not None:
+        return epoch
     newest = max((note.updated for note in model.notes), default=None)
     return (newest or datetime(1970, 1, 1, tzinfo=timezone.utc)).astimezone(timezone.utc)
 
