@@ -22,6 +22,7 @@ from ..htmlfragment import parse_fragment, remove_keeping_tail, serialize_fragme
 from ..model import Model, NavNode, Note
 from ..report import Report
 from .body import BodyPolicy, anchor_id, render_body
+from .limits import with_shown_tags
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 NO_TYPOGRAPHY = {"code", "pre", "kbd", "samp", "var", "script", "style", "svg", "math"}
@@ -187,6 +188,7 @@ class _Builder:
         return Section(title, kind or "folder", level, anchor or self._folder_anchor(), None, "", children)
 
     def _section(self, note: Note, kind: str, level: int, children) -> Section:
+        note = with_shown_tags(note)  # a note's tags in its meta line and the tag index: bounded
         title = typeset(note.title, self.language)
         try:
             body = shift_headings(render_body(self.model, note, self.policy), level, note.title)

@@ -25,6 +25,7 @@ from ...config import Config
 from ...model import Link, Model, Note
 from ...report import Report
 from ..body import BodyPolicy, Video, anchor_id, depth_warning
+from ..limits import tell_bounds
 from .chapters import Chapter, Chapters
 from .media import EXTENSIONS, FROM_CHAPTER, IMAGE_TYPES, MediaFile, VaultImages
 from .package import XHTML_TYPE, BookWriter, Package
@@ -115,6 +116,7 @@ class Cover:
 
 def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
     images = VaultImages(model, report)
+    tell_bounds(model, report)
     words = WORDS.get((model.site.language or "en").split("-")[0], WORDS["en"])
     guide = build_guide(model, replace(epub_policy(model, images, words), too_deep=depth_warning(report)))
     if not guide.title.strip():  # a book needs a title (nav heading, dc:title): the vault's name

@@ -30,6 +30,7 @@ from ...config import Config, ConfigError
 from ...model import Model, Note, Severity
 from ...report import Report
 from ..body import depth_warning
+from ..limits import shown_tags, tell_bounds
 from .item_body import item_html, link_urls, plain_text, summary_of
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -150,7 +151,7 @@ def notes_by_tag(model: Model) -> dict[str, tuple[str, list[Note]]]:
     order (tags that differ only in case or accents share one slug, the first label)."""
     found: dict[str, tuple[str, list[Note]]] = {}
     for note in model.notes:
-        for tag in note.tags:
+        for tag in shown_tags(note):
             notes = found.setdefault(tag_slug(tag), (tag.lstrip("#"), []))[1]
             if not notes or notes[-1] is not note:  # "Musée" and "musee" on one note: once
                 notes.append(note)
@@ -257,6 +258,7 @@ class FeedBuilder:
         self._shared = _shared_items(model, self.base_url, self.host)
         self._told: set[Warning] = set()
         self._tell(self._shared.id_warnings)
+        tell_bounds(model, report)
 
     def channel(self, plan: ChannelPlan) -> Channel:
         site = self.model.site
@@ -342,7 +344,7 @@ class _ModelItems:
             published=published,
             updated=max(published, _aware(note.updated)),
             tags=tuple(dict.fromkeys(filter(None, (plain_text(xml_text(t.lstrip("#")))
-                                                   for t in note.tags)))),
+                                                   for t in shown_tags(note))))),
             path=note.path,
         )
         if failed:

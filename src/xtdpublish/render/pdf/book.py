@@ -24,6 +24,7 @@ from ...gctuning import fewer_collections
 from ...model import Link, Model, Note
 from ...report import Report
 from ..body import BodyPolicy, Video, anchor_id, depth_warning
+from ..limits import tell_bounds
 from ..guide import (Guide, Section, build_guide, find_theme, format_date, source_date, typeset,
                      vault_file)
 from .fetcher import ConfinedFetcher, weasyprint_log
@@ -42,6 +43,7 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
         raise ConfigError(f"guide.theme: no such folder {theme}")
     fetcher = ConfinedFetcher([model.root, theme, DEFAULT_THEME])
     source_date(report)  # an unusable SOURCE_DATE_EPOCH is told once, here
+    tell_bounds(model, report)
     env = _environment(theme, model.site.language or "en")
     guide = build_guide(model, replace(paper_policy(model, env), too_deep=depth_warning(report)))
     for section in guide.walk():
