@@ -17,6 +17,7 @@ import threading
 import time
 import zlib
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -91,7 +92,7 @@ class Progress(Steps):
     # -- the pipeline's calls ----------------------------------------------------------
 
     def reading(self, vault: Path) -> None:
-        self._start("read", f"reading the vault {vault}")
+        self._start("read", f"reading the vault {printable(str(vault), '')}")
 
     def read(self, model) -> None:
         self.notes = len(model.notes)
@@ -211,7 +212,7 @@ class Progress(Steps):
         for diagnostic in diagnostics:
             severity = str(diagnostic.severity)
             if severity in shown:
-                text = str(diagnostic)
+                text = printable(str(replace(diagnostic, path=printable(diagnostic.path, ""))))
                 if self.color:
                     text = text.replace(f": {severity}: ",
                                         f": {self._paint(severity, colours[severity])}: ", 1)
@@ -227,7 +228,7 @@ class Progress(Steps):
         self.close()
         files = [p for paths in written.values() for p in paths] + [p for p in extra if p]
         if self.verbosity > QUIET and files:
-            self._write(self.out, f"Outputs in {out_dir}/:")
+            self._write(self.out, f"Outputs in {printable(str(out_dir), '')}/:")
             width = max(len(p.name) for p in files)
             for path in files:
                 self._write(self.out, f"  {path.name.ljust(width)}  {describe(path)}")
@@ -241,6 +242,19 @@ class Progress(Steps):
         self._write(self.out, f"Built {outputs} output{'s' * (outputs != 1)} from {notes} "
                     f"note{'s' * (notes != 1)} in {seconds:.1f} s: "
                     f"{self._paint(problems, style)}{details}")
+
+
+# What a terminal would obey rather than show: C0 and C1 controls (an escape sequence in a
+# file name recolours or rewrites the screen) and the bidirectional overrides (a name that
+# reads backwards). Tab and, where text may hold lines, newline are kept.
+UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, allowed: str = "\n") -> str:
+    """``text`` with what a terminal would obey written as escapes (``\\x1b``, ``\\u202e``)."""
+    return UNPRINTABLE.sub(
+        lambda m: m.group() if m.group() in allowed else
+        m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 # -- what an output file holds, cheaply -----------------------------------------------

@@ -16,7 +16,7 @@ from watchfiles import Change, DefaultFilter, watch as watch_changes
 
 from .config import ConfigError, load_config
 from .workers import signal_name, signal_of
-from .progress import QUIET, Progress
+from .progress import QUIET, Progress, printable
 
 # Files editors and sync tools write beside a note while saving it.
 TEMPORARY = ("*~", "*.swp", "*.swo", "*.swx", ".#*", "#*#", "4913", "*.tmp", "*.temp",
@@ -62,7 +62,7 @@ def watch(vault: Path, config_file: Path | None, out: Path, formats: list[str],
             stop_event=stop, raise_interrupt=True,
         ):
             if verbosity > QUIET:
-                names = sorted({Path(p).name for _, p in changes})
+                names = sorted({printable(Path(p).name, "") for _, p in changes})
                 more = f" and {len(names) - 3} more" if len(names) > 3 else ""
                 shown = ", ".join(names[:3]) + more
                 print(f"\nChanged: {shown}; building again (everything is read again; "
