@@ -27,6 +27,7 @@ from ..body import BodyPolicy, Video, anchor_id, depth_warning
 from ..limits import tell_bounds
 from ..guide import (Guide, Section, build_guide, find_theme, format_date, source_date, typeset,
                      vault_file)
+from . import budget
 from .fetcher import ConfinedFetcher, weasyprint_log
 from .paper import Prepared, prepare, report_log
 
@@ -50,6 +51,7 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
         if section.error:
             report.error(section.note.path, section.note.body_line, "pdf.note",
                          f"this note could not be rendered and is replaced by a notice: {section.error}")
+    guide = budget.notes_over_budget(guide, report)  # what one note may ask of the layout
     pdf = lay_out(guide, model, env, theme, fetcher, report)
     return [write_with(out_dir / OUTPUT, lambda tmp: tmp.write_bytes(pdf))]
 
@@ -85,7 +87,8 @@ def paper_policy(model: Model, env: jinja2.Environment) -> BodyPolicy:
 def lay_out(guide: Guide, model: Model, env, theme: Path, fetcher, report: Report) -> bytes:
     """The PDF; when WeasyPrint fails, the notes that make it fail are replaced by a notice."""
     try:
-        return _weasyprint(compose(guide, model, env, theme), model, fetcher, report)
+        with budget.time_limit(budget.book_seconds(guide)):
+            return _weasyprint(compose(guide, model, env, theme), model, fetcher, report)
     except OSError:
         raise  # the machine's (a full disk, a file size limit), not a note's
     except Exception as error:
@@ -137,7 +140,8 @@ def _culprits(guide: Guide, model: Model, env, theme: Path, fetcher) -> list[Sec
             continue
         alone = replace(guide, sections=(replace(section, children=()),), tags=())
         try:
-            _weasyprint(compose(alone, model, env, theme), model, fetcher, Report())
+            with budget.time_limit(budget.NOTE_SECONDS):
+                _weasyprint(compose(alone, model, env, theme), model, fetcher, Report())
         except Exception:
             found.append(section)
     return found
