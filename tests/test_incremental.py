@@ -186,7 +186,7 @@ def test_a_format_that_failed_is_tried_again(make_vault, tmp_path, monkeypatch):
     out = tmp_path / "out"
     real = rendering.render_one
     monkeypatch.setattr(rendering, "render_one", lambda name, *a: (
-        real(name, *a) if name != "rss" else rendering.Rendered([], [rendering.crash("rss", OSError("x"))])))
+        real(name, *a) if name != "rss" else rendering.Rendered([], rendering.crash("rss", OSError("x")))))
     build(vault, load_config(vault), out, CHEAP)
     monkeypatch.setattr(rendering, "render_one", real)
     assert set(CHEAP) - set(build(vault, load_config(vault), out, CHEAP).unchanged) == {"rss"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
+from .atomic import remove_temporaries
 from .config import Config, config_label
 from .gctuning import fewer_collections
 from .library_log import library_log
@@ -30,6 +31,7 @@ def build(vault: Path, config: Config, out: Path, formats: list[str], force: boo
     """``named``: the formats asked for by name, which must be made (exit 2 when they cannot);
     the others are made when they can be. None: every one of ``formats`` is asked for."""
     report = Report()
+    remove_temporaries(out)  # what a build or worker killed outright (SIGKILL) left behind
     steps.reading(vault)
     with fewer_collections(), library_log(report, "xtdpublish"):
         model = read_vault(vault, config, report, ParseCache(out / ".cache" / "notes.json", not force))
@@ -41,7 +43,7 @@ def build(vault: Path, config: Config, out: Path, formats: list[str], force: boo
     for name in (name for name in formats if name not in stale):
         result.kept(name, records.files(name), records.diagnostics(name))
         steps.unchanged(name, result.written[name])
-    for name, made in render_outputs(model, config, out, stale, steps):
+    for name, made in render_outputs(model, config, out, stale, steps, report):
         steps.rendered(name, made.paths)
         report.diagnostics.extend(made.diagnostics)
         if made.config_error:
@@ -52,8 +54,13 @@ def build(vault: Path, config: Config, out: Path, formats: list[str], force: boo
             records.forget(name)  # tried again next time
         else:
             records.record(name, made.paths, made.diagnostics)
-    write_reports(out, result, records)
-    records.save()
+    try:
+        write_reports(out, result, records)
+        records.save()
+    except OSError as error:  # a full disk: the problems are still printed, the outputs kept
+        report.error("build", None, "build.report", f"could not write the build's report and "
+                     f"records in {out}: {error.strerror or error} (the next build writes every "
+                     "output again)")
     return result
 
 

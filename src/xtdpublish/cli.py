@@ -1,7 +1,9 @@
 """The command line: ``xtdpublish build``, ``check``, ``watch`` and ``init``.
 
 Exit codes: 0 built (warnings allowed); 1 errors, or any warning under ``--strict`` (and for
-``init``, a configuration file already there); 2 bad usage or bad config.
+``init``, a configuration file already there); 2 bad usage or bad config (``--out`` included);
+130 stopped by Ctrl-C, 143 by SIGTERM (``watch`` stopped while waiting for changes: 0).
+No traceback reaches a person: an unexpected error is one line, its details under --verbose.
 """
 
 from __future__ import annotations
@@ -9,25 +11,68 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import tempfile
+import traceback
 from pathlib import Path
 
-from . import __version__
+from . import __version__, workers
 from .config import Config, ConfigError, load_config
-from .outputs import installed, parse_formats
+from .atomic import TEMPORARY
+from .outputs import OUTPUTS, installed, parse_formats
 from .progress import NORMAL, QUIET, VERBOSE, Progress
+
+BUILD_FOLDERS = ("feeds", ".cache")  # what a build writes in the output folder besides files
 
 
 def main(argv: list[str] | None = None) -> int:
-    code = _main(argv)
-    if argv is None:
-        # The program itself (not a caller in this process): every output is written and
-        # closed, so end without the interpreter's teardown, which frees a big build's
-        # objects one by one for nothing (measured: 11-15% of a PDF build's time).
+    program = argv is None  # the program itself, not a caller in this process
+    previous = workers.handle_signals() if program else {}
+    try:
+        code = _guarded(argv)
+    finally:
+        workers.stop_all()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if program:
+        # Every output is written and closed, so end without the interpreter's teardown,
+        # which frees a big build's objects one by one for nothing (measured: 11-15% of a
+        # PDF build's time).
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
     return code
+
+
+def _guarded(argv: list[str] | None) -> int:
+    """``_main``, with what escapes it told in one line."""
+    verbose = any(arg in ("-v", "--verbose") for arg in (sys.argv[1:] if argv is None else argv))
+    try:
+        return _main(argv)
+    except KeyboardInterrupt as stop:
+        signum = workers.signal_of(stop)
+        workers.stop_all()
+        print(f"xtdpublish: stopped ({workers.signal_name(signum)}): every output is whole, "
+              "as this build wrote it or as the last build left it", file=sys.stderr)
+        return 128 + signum
+    except OSError as error:  # a full disk, a folder that vanished: the system's words
+        print(f"xtdpublish: error: {_os_error(error)}", file=sys.stderr)
+        if verbose:
+            traceback.print_exc()
+        return 1
+    except Exception as error:  # a bug of ours: one line, the details under --verbose
+        print(f"xtdpublish: error: internal error ({type(error).__name__}: {error}); "
+              + ("the details follow" if verbose else "run again with --verbose for the details"),
+              file=sys.stderr)
+        if verbose:
+            traceback.print_exc()
+        return 1
+
+
+def _os_error(error: OSError) -> str:
+    what = error.strerror or str(error)
+    return f"{what}: {error.filename}" if error.filename else what
 
 
 def _main(argv: list[str] | None) -> int:
@@ -57,11 +102,48 @@ def _main(argv: list[str] | None) -> int:
         except ValueError as error:
             print(f"xtdpublish: error: {error}", file=sys.stderr)
             return 2
+        problem = out_folder_problem(vault, Path(args.out))
+        if problem:
+            print(f"xtdpublish: error: {problem}", file=sys.stderr)
+            return 2
     try:
         return args.run(args, vault, config)
     except ConfigError as error:  # a value that only the vault shows wrong (vault.include)
         print(f"xtdpublish: error: {error}", file=sys.stderr)
         return 2
+
+
+def out_folder_problem(vault: Path, out: Path) -> str | None:
+    """Why the outputs cannot go to ``out``, or None: made if missing, and written into.
+
+    The vault's own files are never overwritten nor mixed with outputs: ``out`` is not the
+    vault, and a folder inside the vault holds only what builds write there; nor is the vault
+    inside a folder a build prunes (``feeds/``, ``.cache/``).
+    """
+    vault_real, out_real = vault.resolve(), out.resolve()
+    if out_real == vault_real:
+        return (f"--out {out} is the vault itself: the outputs would overwrite the vault's own "
+                "files (report.html, feed.json...); choose another folder, such as build")
+    if any(vault_real.is_relative_to(out_real / name) for name in BUILD_FOLDERS):
+        return f"--out {out}: a build prunes {out}/feeds and {out}/.cache, and the vault is there"
+    if out.exists() and not out.is_dir():
+        return f"--out {out} is a file, not a folder"
+    if out_real.is_relative_to(vault_real) and out_real.is_dir():
+        written = {*BUILD_FOLDERS, "report.html", "report.json",
+                   *(f for o in [*OUTPUTS.values(), *installed()[0].values()] for f in o.files)}
+        stranger = next((p.name for p in sorted(out_real.iterdir())
+                         if p.name not in written and not TEMPORARY.match(p.name)), None)
+        if stranger is not None:
+            return (f"--out {out} is a folder of the vault (it holds {stranger!r}): the outputs "
+                    "would overwrite or mix with the vault's files; choose a folder of its own, "
+                    "such as build")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as error:
+        return f"--out {out}: the outputs cannot be written there ({error.strerror or error})"
+    return None
 
 
 def _parser() -> argparse.ArgumentParser:

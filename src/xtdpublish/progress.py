@@ -18,9 +18,12 @@ import sys
 import threading
 import time
 import zlib
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from . import workers
 from .messages import Told, grouped, lines
 from .model import Diagnostic
 
@@ -113,13 +116,15 @@ class Progress(Steps):
         self._lock = _DRAWING
         self._ticker: threading.Thread | None = None
         self._stop = threading.Event()
+        self._unpause = None  # registered with workers while a ticker may run
+        self._closed = False
         self.notes = 0
         self._pdf_layouts = ""
 
     # -- the pipeline's calls ----------------------------------------------------------
 
     def reading(self, vault: Path) -> None:
-        self._start("read", f"reading the vault {vault}")
+        self._start("read", f"reading the vault {printable(str(vault), '')}")
 
     def read(self, model) -> None:
         self.notes = len(model.notes)
@@ -191,8 +196,26 @@ class Progress(Steps):
 
     def _ensure_ticker(self) -> None:
         if self._ticker is None:
+            self._closed = False
+            self._stop = threading.Event()
             self._ticker = threading.Thread(target=self._tick, daemon=True)
             self._ticker.start()
+            if self._unpause is None:
+                self._unpause = workers.pause_while_starting(self._paused)
+
+    @contextmanager
+    def _paused(self):
+        """No ticker while workers start: a fork must not copy a process running threads."""
+        ticker = self._ticker
+        if ticker is not None:
+            self._stop.set()
+            ticker.join()
+            self._ticker = None
+        try:
+            yield
+        finally:
+            if ticker is not None and not self._closed:
+                self._ensure_ticker()
 
     def _tick(self) -> None:
         last = time.monotonic()
@@ -206,10 +229,14 @@ class Progress(Steps):
                         self._write(self.err, f"{self._labels['pdf']}…{self._laid_out('pdf')}")
 
     def close(self) -> None:
+        self._closed = True
         self._stop.set()
         if self._ticker is not None:
             self._ticker.join()
             self._ticker = None
+        if self._unpause is not None:
+            self._unpause()
+            self._unpause = None
         with self._lock:
             if self.live and self._active:
                 self.err.write("\r\x1b[2K")
@@ -261,6 +288,7 @@ class Progress(Steps):
         for item in told:
             severity = str(item.first.severity)
             for number, line in enumerate(lines(item, details)):
+                line = printable(line)  # a file name may hold what a terminal obeys
                 if number == 0:
                     line = self._colour_severity(line, severity, mark)
                 self._write(self.err, line)
@@ -285,7 +313,7 @@ class Progress(Steps):
         self.close()
         files = [p for paths in written.values() for p in paths] + [p for p in extra if p]
         if self.verbosity > QUIET and files:
-            self._write(self.out, f"Outputs in {out_dir}/:")
+            self._write(self.out, f"Outputs in {printable(str(out_dir), '')}/:")
             width = max(len(p.name) for p in files)
             for path in files:
                 layouts = self._pdf_layouts if path.suffix == ".pdf" else ""
@@ -300,6 +328,19 @@ class Progress(Steps):
         self._write(self.out, f"Built {outputs} output{'s' * (outputs != 1)} from {notes} "
                     f"note{'s' * (notes != 1)} in {seconds:.1f} s: "
                     f"{self._paint(problems, style)}{details}")
+
+
+# What a terminal would obey rather than show: C0 and C1 controls (an escape sequence in a
+# file name recolours or rewrites the screen) and the bidirectional overrides (a name that
+# reads backwards). Tab and, where text may hold lines, newline are kept.
+UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, allowed: str = "\n") -> str:
+    """``text`` with what a terminal would obey written as escapes (``\\x1b``, ``\\u202e``)."""
+    return UNPRINTABLE.sub(
+        lambda m: m.group() if m.group() in allowed else
+        m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 # -- what an output file holds, cheaply -----------------------------------------------

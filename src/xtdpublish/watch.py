@@ -8,6 +8,7 @@ The configuration is read again on every build, so editing ``xtdpublish.toml`` t
 from __future__ import annotations
 
 import fnmatch
+import signal
 import threading
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from watchfiles import Change, DefaultFilter, watch as watch_changes
 
 from .config import ConfigError, load_config
 from .model import Diagnostic
-from .progress import QUIET, Progress
+from .progress import QUIET, Progress, printable
+from .workers import signal_name, signal_of
 
 # Files editors and sync tools write beside a note while saving it.
 TEMPORARY = ("*~", "*.swp", "*.swo", "*.swx", ".#*", "#*#", "4913", "*.tmp", "*.temp",
@@ -49,25 +51,36 @@ class VaultFilter(DefaultFilter):
 def watch(vault: Path, config_file: Path | None, out: Path, formats: list[str],
           verbosity: int, stop: threading.Event | None = None, debounce_ms: int = 400,
           named: tuple[str, ...] | list[str] = ()) -> int:
-    """Build, then build again on each batch of changes until Ctrl-C (exit 0) or ``stop``.
+    """Build, then build again on each batch of changes until Ctrl-C or ``stop``.
 
-    The first build prints every problem; each rebuild, what is new and what was fixed."""
+    The first build prints every problem; each rebuild, what is new and what was fixed.
+    Exit code 0 when Ctrl-C stops it waiting; 130 (143 for SIGTERM) when a build was running."""
+    building = True
     try:
         last = _build_once(vault, config_file, out, formats, verbosity, named, None)
         print(f"Watching {vault} for changes (Ctrl-C to stop)…", flush=True)
+        building = False
         for changes in watch_changes(
             vault, watch_filter=VaultFilter(vault, out), debounce=debounce_ms, step=50,
             stop_event=stop, raise_interrupt=True,
         ):
             if verbosity > QUIET:
-                names = sorted({Path(p).name for _, p in changes})
+                names = sorted({printable(Path(p).name, "") for _, p in changes})
                 more = f" and {len(names) - 3} more" if len(names) > 3 else ""
                 shown = ", ".join(names[:3]) + more
                 print(f"\nChanged: {shown}; building again (everything is read again; "
                       "unchanged outputs are kept)", flush=True)
+            building = True
             last = _build_once(vault, config_file, out, formats, verbosity, named, last) or last
-    except KeyboardInterrupt:
+            building = False
+    except KeyboardInterrupt as stop:
+        signum = signal_of(stop)
+        if building:  # the build it interrupted left every output whole, but not all new
+            print(f"\nStopped watching ({signal_name(signum)}) during a build: every output is "
+                  "whole, as this build wrote it or as the last build left it", flush=True)
+            return 128 + signum
         print("\nStopped watching.", flush=True)
+        return 0 if signum == signal.SIGINT else 128 + signum
     return 0
 
 

@@ -368,7 +368,8 @@ def test_a_tag_selects_the_notes_of_its_nested_tags_as_obsidian_does():
 def test_only_selected_notes_are_rendered(monkeypatch, tmp_path):
     rendered = []
     original = feeditems.item_html
-    monkeypatch.setattr(feeditems, "item_html", lambda m, n, *told: rendered.append(n.id) or original(m, n, *told))
+    monkeypatch.setattr(feeditems, "item_html",
+                        lambda m, n, *a: rendered.append(n.id) or original(m, n, *a))
     notes = [note(f"N{i:03}", published=DAY0 + timedelta(hours=i)) for i in range(200)]
     model = model_of(*notes)
     for renderer in (jsonfeed.render, rss.render_rss, rss.render_atom):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -152,7 +153,17 @@ def test_a_failed_worker_loses_no_note(failure, vault, tmp_path, monkeypatch, pa
         monkeypatch.setattr(os, "fork", fork)
     parsers.unlink()
     two_cores(monkeypatch)
-    assert built(vault, tmp_path / "two") == expected
+    two = built(vault, tmp_path / "two")
+    report = json.loads(two.pop("report.json"))
+    told = [d for d in report["diagnostics"] if d["code"] == "build.workers"]
+    report["diagnostics"] = [d for d in report["diagnostics"] if d not in told]
+    assert two == {k: v for k, v in expected.items() if k != "report.json"}
+    assert report == json.loads(expected["report.json"])
+    # a worker that could not start or died is said (--verbose), one that raised is its bug
+    said = {"raises": [], "dies": ["parsed"], "cannot fork": ["read", "parsed"]}[failure]
+    assert [d["severity"] for d in told] == ["info"] * len(said)
+    for diagnostic, done in zip(sorted(told, key=lambda d: "parsed" in d["message"]), said):
+        assert f"notes {done} in the build's own process" in diagnostic["message"]
     # every note was parsed here in the end, the worker's share after it failed
     assert pids(parsers) == {str(parent): {f"Note {n}.md" for n in range(NOTES)}}
 

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlparse
 
 from lxml import html
 
-from ..htmlfragment import parse_fragment, remove_keeping_tail, serialize_fragment
+from ..htmlfragment import bound_depth, parse_fragment, remove_keeping_tail, serialize_fragment
 from ..model import LINK_SCHEME, Link, LinkStatus, Model, Note, sections_at
+from ..report import Report
 from ..transclusion import EmbedBudget, embedded_html
 from .math import MATH_CLASS
 
 LINK_URL = re.compile(re.escape(LINK_SCHEME) + r"(\d+)")
+# Elements nested in one body, embeds included, that every output lays out: WeasyPrint's
+# recursion gives out past ~130 nested divs (~120 elements of lists), e-readers and lxml's
+# XML parser past 255. Real notes reach 30 (a ten-level outline).
+MAX_DEPTH = 100
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,8 @@ class BodyPolicy:
         to drop it. Gets the element and the video it shows.
     id_prefix: prepended to every id of the note, so several notes can share a document.
     transclude: expand ``![[Note]]`` embeds with the target's body (else a plain link).
+    too_deep: told ``(note, levels)`` when the body nested deeper than ``MAX_DEPTH`` (embeds
+        included) and was flattened past it: ``levels`` is how far past it went.
     """
 
     note_href: Callable[[Note, Link], str | None]
@@ -46,6 +53,7 @@ class BodyPolicy:
     frame: Callable[[html.HtmlElement, Video], html.HtmlElement | None]
     id_prefix: str | Callable[[Note], str] = ""
     transclude: bool = True
+    too_deep: Callable[[Note, int], None] | None = None
 
 
 def anchor_id(note_id: str, anchor: str | None = None) -> str:
@@ -53,10 +61,24 @@ def anchor_id(note_id: str, anchor: str | None = None) -> str:
     return f"n-{note_id}" if anchor is None else f"n-{note_id}--{anchor}"
 
 
+def depth_warning(report: Report) -> Callable[[Note, int], None]:
+    """A ``BodyPolicy.too_deep`` that warns in ``report``; the same words from every output,
+    so the build prints them once."""
+    def tell(note: Note, past: int) -> None:
+        report.warning(note.path, note.body_line, "html.depth",
+                       f"this note's HTML nests more than {MAX_DEPTH} elements deep (embeds "
+                       "included): there its words are published without their structure (the "
+                       "lists, links and images nested that deep are flattened into text)")
+    return tell
+
+
 def render_body(model: Model, note: Note, policy: BodyPolicy) -> str:
     """The body of ``note`` as an HTML fragment for the output ``policy`` describes."""
     root = parse_fragment(note.body_html)
     _rewrite(model, note, root, policy, ((note.id, None),), EmbedBudget())
+    past = bound_depth(root, MAX_DEPTH)
+    if past and policy.too_deep is not None:
+        policy.too_deep(note, past)
     return serialize_fragment(root)
 
 
@@ -236,7 +258,7 @@ def _around(note: Note, link: Link) -> set[tuple[str, str]]:
 
 
 def _without_ids(policy: BodyPolicy) -> BodyPolicy:
-    return BodyPolicy(policy.note_href, policy.asset_src, policy.frame, "", policy.transclude)
+    return replace(policy, id_prefix="")
 
 
 def _unwrap(element) -> None:

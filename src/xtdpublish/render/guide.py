@@ -8,6 +8,7 @@ caller's ``BodyPolicy``, with its headings shifted under the note's own level.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -19,7 +20,9 @@ from lxml import html
 from ..config import Config, ConfigError
 from ..htmlfragment import parse_fragment, remove_keeping_tail, serialize_fragment
 from ..model import Model, NavNode, Note, file_inside
+from ..report import Report
 from .body import BodyPolicy, anchor_id, render_body
+from .limits import with_shown_tags
 from .math import MATH_CLASS, math_as_text
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -88,6 +91,25 @@ def build_guide(model: Model, policy: BodyPolicy) -> Guide:
         note_count=len(notes),
         skipped_count=len(model.skipped),
     )
+
+
+def source_date(report: Report) -> datetime | None:
+    """``SOURCE_DATE_EPOCH`` as a date (reproducible builds), or None when it is not set, or
+    not a date: a count of seconds since 1970 up to the year 9999 (an error; the guide then
+    takes its date from the notes, as when it is not set)."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return None
+    try:
+        if not raw.isascii() or not raw.isdigit():
+            raise ValueError(raw)
+        return datetime.fromtimestamp(int(raw), tz=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        report.error("SOURCE_DATE_EPOCH", None, "build.source-date",
+                     f"SOURCE_DATE_EPOCH={raw[:40]!r} is not a date: it must be a whole number of "
+                     "seconds since 1970-01-01 before the year 10000; the notes' newest date is "
+                     "used instead")
+        return None
 
 
 def vault_file(root: Path, path: str) -> Path | None:
@@ -175,6 +197,7 @@ class _Builder:
         return Section(title, kind or "folder", level, anchor or self._folder_anchor(), None, "", children)
 
     def _section(self, note: Note, kind: str, level: int, children) -> Section:
+        note = with_shown_tags(note)  # a note's tags in its meta line and the tag index: bounded
         title = typeset(math_as_text(note.title), self.language)
         try:
             body = shift_headings(render_body(self.model, note, self.policy), level, note.title)

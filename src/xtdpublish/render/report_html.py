@@ -8,6 +8,7 @@ tree. Inline CSS, no script, no external resource; every value is escaped (Jinja
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -26,6 +27,7 @@ LINK_CODES = {f"link.{status}" for status in TO_FIX}
 # The accessibility list shows these, and what the EPUB's claim became because of them.
 ACCESSIBILITY_CODES = {*ACCESSIBILITY, "epub.conformance"}
 SUGGESTION = re.compile(r'did you mean "(.+)"\?')
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and newline
 
 
 def write_report_html(out: Path, result) -> Path:
@@ -83,17 +85,23 @@ def accessibility_to_fix(model: Model, diagnostics) -> list[dict]:
 
 
 def links_to_fix(model: Model, report: Report) -> list[dict]:
-    """Every link that is not plainly resolved, with the reader's suggestion when it made one."""
-    messages: dict[tuple[str, int | None], list[str]] = {}
+    """Every link that is not plainly resolved, with the reader's suggestion when it made one.
+
+    A link's messages are found by their start ("link [[X]] has no target..."), in the sorted
+    messages of its line: linear in the links, however many share one line (200,000 on one
+    line took minutes when each link read every message of its line)."""
+    by_line: dict[tuple[str, int | None], dict[str, int]] = {}  # message → order of report
     for d in report.diagnostics:
         if d.code.startswith("link."):
-            messages.setdefault((d.path, d.line), []).append(d.message)
+            said = by_line.setdefault((d.path, d.line), {})
+            said.setdefault(d.message, len(said))
+    messages = {where: sorted(said.items()) for where, said in by_line.items()}
     found = []
     for note in model.notes:
         for link in note.links:
             if link.status not in TO_FIX:
                 continue
-            said = [m for m in messages.get((note.path, link.line), []) if link.raw in m]
+            said = _said_of(messages.get((note.path, link.line), []), link.raw)
             suggestion = next((m.group(1) for m in map(SUGGESTION.search, said) if m), None)
             target = model.get(link.target)
             found.append({
@@ -104,6 +112,20 @@ def links_to_fix(model: Model, report: Report) -> list[dict]:
                 "message": said[0] if said else "",
             })
     return found  # notes by path, links in the order of the note
+
+
+def _said_of(messages: list[tuple[str, int]], raw: str) -> list[str]:
+    """The messages about the link written ``raw`` (those that begin "link RAW"), in the order
+    they were reported; ``messages`` are (message, order) pairs, sorted."""
+    start = f"link {raw}"
+    said = []
+    for index in range(bisect_left(messages, (start,)), len(messages)):  # no slice: no copy
+        message, order = messages[index]
+        if not message.startswith(start):
+            break
+        if message[len(start):len(start) + 1] in (" ", ":", ""):
+            said.append((order, message))
+    return [message for _, message in sorted(said)]
 
 
 def _by(model: Model, attribute: str) -> dict[str, list[dict]]:
@@ -144,4 +166,13 @@ def _environment() -> Environment:
         loader=FileSystemLoader([str(f) for f in folders if f.is_dir()]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True, lstrip_blocks=True,
+        finalize=_printable,
     )
+
+
+def _printable(value):
+    """Every value the page shows, without control characters (a file name may hold escape
+    sequences, a setting a NUL): shown as the ``\\x1b`` a person can read, never as raw bytes."""
+    if isinstance(value, str) and CONTROL.search(value):
+        return CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
+    return value

@@ -1,20 +1,21 @@
-"""Parse many notes on every core: forked workers take shares of the work, this process the rest.
+"""Parse many notes on every core: worker processes take shares of the work, this process the rest.
 
 A cold build of a big vault spends most of its time in markdown-it, one note after the
-other, on one core. ``map_shared`` cuts the list into shares of about equal text, forks a
-worker per extra core for all shares but the first, and does the first itself meanwhile.
-Workers inherit the function and the items (never pickled); only plain data comes back. A
-worker that cannot start, dies or raises costs time, never an item: its share is done here.
+other, on one core. ``map_shared`` cuts the list into shares of about equal text, starts a
+worker per extra core for all shares but the first (workers.py: forked where that is safe,
+so the function and the items are inherited, never pickled), and does the first itself
+meanwhile. Only plain data comes back. A worker that cannot start, dies or raises costs time,
+never an item: its share is done here.
 """
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
+
+from .. import workers
+from ..report import Report
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -25,57 +26,43 @@ R = TypeVar("R")
 # 110-133 ms, 400 notes 226-354 / 206-215 ms (measured 2026-11-21).
 MIN_SHARE = 300
 
-_FORKED: tuple[Callable, list[list]] | None = None
-
 
 def map_shared(function: Callable[[T], R], items: Sequence[T], size: Callable[[T], int],
-               min_share: int | None = None) -> list[R]:
+               min_share: int | None = None, report: Report | None = None,
+               done: str = "items done") -> list[R]:
     """``[function(item) for item in items]``, on as many cores as the work is worth.
 
     ``size`` weighs an item (its text's length) so that shares take about the same time;
-    ``function``'s results must pickle (plain data) when workers are used.
+    ``function``'s results must pickle (plain data) when workers are used. A worker that
+    cannot start is said in ``report`` (information: --verbose shows it), its share being
+    ``done`` ("notes read") here.
     """
-    workers = min(_cpus() - 1, len(items) // (min_share or MIN_SHARE))
-    if workers < 1 or "fork" not in multiprocessing.get_all_start_methods():
+    count = min(_cpus() - 1, len(items) // (min_share or MIN_SHARE))
+    if count < 1:
         return [function(item) for item in items]
+    shares = _shares(items, size, count + 1)
+    started = workers.start([(_do_share, (function, share)) for share in shares[1:]])
     try:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-    except (OSError, ImportError):  # no semaphores in some sandboxes: one core it is
-        return [function(item) for item in items]
-    shares = _shares(items, size, workers + 1)
-    global _FORKED
-    _FORKED = (function, shares)  # inherited by the forked workers, never pickled
-    try:
-        with pool:
-            gc.freeze()  # the workers' collections never walk, so never copy, our pages
+        results = [function(item) for item in shares[0]]
+        for worker, share in zip(started, shares[1:]):
             try:
-                futures = [_submitted(pool, n) for n in range(1, len(shares))]
-            finally:
-                gc.unfreeze()
-            results = [function(item) for item in shares[0]]
-            for future, share in zip(futures, shares[1:]):
-                try:
-                    results += future.result()
-                except Exception:  # the worker never started, died or raised: its share here
-                    results += [function(item) for item in share]
+                if isinstance(worker, workers.WorkerError):
+                    raise worker
+                results += worker.result()
+            except Exception as error:  # the worker never started, died or raised: its share here
+                if report is not None and isinstance(error, workers.WorkerError):
+                    report.info("build", None, "build.workers",
+                                f"{error}; {len(share)} {done} in the build's own process")
+                results += [function(item) for item in share]
     finally:
-        _FORKED = None
+        for worker in started:
+            if isinstance(worker, workers.Worker):
+                worker.stop()
     return results  # the shares are consecutive runs of the items: results in item order
 
 
-def _submitted(pool: ProcessPoolExecutor, n: int) -> Future:
-    """The future of share ``n``; if no worker could be forked for it, one that says why."""
-    try:
-        return pool.submit(_do_share, n)
-    except Exception as error:  # fork refused (process limit, memory)
-        failed: Future = Future()
-        failed.set_exception(error)
-        return failed
-
-
-def _do_share(n: int) -> list:
-    function, shares = _FORKED
-    return [function(item) for item in shares[n]]
+def _do_share(function: Callable, share: list) -> list:
+    return [function(item) for item in share]
 
 
 def _shares(items: Sequence[T], size: Callable[[T], int], count: int) -> list[list]:

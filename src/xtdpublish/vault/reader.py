@@ -20,7 +20,7 @@ from ..model import Asset, Field, Link, LinkStatus, Model, Note, Site
 from ..pandoc import pandoc_path, version
 from ..report import Report
 from ..transclusion import MAX_EMBEDS, MAX_SIZE, first_stop
-from .files import OFFICE_SUFFIXES, scan_vault
+from .files import NOT_TEXT, OFFICE_SUFFIXES, scan_vault
 from .git import git_history
 from .included import check_include
 from .links import LinkIndex, NoteTarget, backlinks, report_embed_cycles
@@ -68,7 +68,8 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
     unpublished: list[NoteSource] = []
     drawings: list[NoteSource] = []
     read = map_shared(partial(_read_note, config=config, history=history), notes,
-                      lambda file: len(file.text), min_share=READ_SHARE)
+                      lambda file: len(file.text), min_share=READ_SHARE, report=report,
+                      done="notes read")
     for source, diagnostics in read:
         report.diagnostics.extend(diagnostics)  # in the notes' order, however the work was shared
         if source.unpublished:
@@ -81,7 +82,11 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
             sources.append(source)
     cache = cache or ParseCache(None)
     bodies = _parse_all(sources, config.vault.breaks, config.site.language, cache, report)
-    cache.save()
+    try:
+        cache.save()
+    except OSError as error:  # a full disk or a read-only folder: the build goes on
+        report.warning("", None, "cache.save", f"the parse cache could not be saved "
+                       f"({error.strerror or error}): the next build parses every note again")
     titles = {s.path: choose_title(s, bodies[s.path].first_h1, config.vault.titles)
               for s in sources}
     ids = note_ids([s.path for s in sources])
@@ -123,9 +128,10 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
     report_embed_cycles(links, paths, report,
                         {ids[s.path]: bodies[s.path].headings for s in sources})
 
+    site = _printable(_site(config), config, report)
     navigation = build_nav(
         [_nav_item(s, ids[s.path], titles[s.path][0], links[ids[s.path]]) for s in sources],
-        config.guide.root, config.site.title, config.site.language, report,
+        config.guide.root, site.title, site.language, report,
     )
     notes = tuple(
         _note(s, ids[s.path], titles[s.path], bodies[s.path], links[ids[s.path]],
@@ -134,7 +140,7 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
     )
     _report_embed_budgets(notes, report)
     return Model(
-        site=_site(config),
+        site=site,
         notes=notes,
         nav=navigation.tree,
         skipped=tuple(report.skipped),
@@ -222,7 +228,8 @@ def _parse_all(sources: list[NoteSource], breaks: bool, language: str, cache: Pa
     # through the same allow-list as fresh HTML (the same bytes come out for a clean entry).
     for path, body in map_shared(_cleaned_again, hits, lambda hit: len(hit[1][0].html)):
         parsed[path] = body
-    entries = map_shared(partial(_parse_to_json, breaks=breaks, language=language), misses, _body_size)
+    entries = map_shared(partial(_parse_to_json, breaks=breaks, language=language), misses, _body_size,
+                         report=report, done="notes parsed")
     for source, entry in zip(misses, entries):
         cache.put(keys[source.path], entry)
         parsed[source.path] = _body_from_json(entry)
@@ -387,6 +394,21 @@ def _site(config: Config) -> Site:
         title=site.title, subtitle=site.subtitle, author=site.author, language=site.language,
         base_url=site.base_url, note_url=site.note_url, logo=site.logo,
     )
+
+
+def _printable(site: Site, config: Config, report: Report) -> Site:
+    """``site`` without the control characters no output can hold (a NUL in site.title cost
+    the EPUB and reached report.html raw): each setting that had some is told, then cleaned."""
+    cleaned = {}
+    for key in ("title", "subtitle", "author", "language", "base_url", "note_url", "logo"):
+        value = getattr(site, key)
+        if isinstance(value, str) and NOT_TEXT.search(value):
+            found = ", ".join(sorted({f"U+{ord(c):04X}" for c in NOT_TEXT.findall(value)}))
+            report.warning(str(config.source or "xtdpublish.toml"), None, "config.control",
+                           f"site.{key} holds characters no output can show ({found}); "
+                           "they are left out")
+            cleaned[key] = NOT_TEXT.sub("", value)
+    return replace(site, **cleaned) if cleaned else site
 
 
 def _assets(links: dict[str, tuple[Link, ...]], files: dict[str, Path],

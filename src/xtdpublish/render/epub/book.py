@@ -10,7 +10,6 @@ the package document, all streamed into a reproducible zip (package.py).
 from __future__ import annotations
 
 import mimetypes
-import os
 import re
 import textwrap
 import uuid
@@ -26,7 +25,8 @@ from ...config import Config
 from ...model import Link, Model, Note
 from ...regular_file import read_regular
 from ...report import Report
-from ..body import BodyPolicy, Video, anchor_id
+from ..body import BodyPolicy, Video, anchor_id, depth_warning
+from ..limits import tell_bounds
 from .chapters import Chapter, Chapters
 from .conformance import book_accessibility
 from .media import EXTENSIONS, FROM_CHAPTER, IMAGE_TYPES, MediaFile, VaultImages
@@ -34,7 +34,7 @@ from .package import XHTML_TYPE, BookWriter, Package
 from .xhtml import clean_svg
 from .pages import (COVER_FILE, NAV_FILE, TITLE_FILE, colophon_page, cover_page,
                          nav_document, tag_index_page, title_page)
-from ..guide import Guide, build_guide, find_theme, format_date, vault_file
+from ..guide import Guide, build_guide, find_theme, format_date, source_date, vault_file
 
 __all__ = ["render", "VaultImages"]
 
@@ -52,6 +52,7 @@ WORDS = {
         "cover_alt": "Couverture : {title}", "notes": "{n} notes", "version": "Version du {date}",
         "skipped": "{n} notes du coffre ne sont pas publiées et ne figurent pas dans ce livre.",
         "online": "En ligne :", "identifier": "Identifiant :", "made": "Livre produit avec xtdpublish.",
+        "failed": "Cette note n’a pas pu être mise dans ce livre ; voir le rapport de construction.",
     },
     "de": {
         "cover": "Umschlag", "colophon": "Impressum", "video": "Video: {url}",
@@ -61,6 +62,7 @@ WORDS = {
         "cover_alt": "Umschlag: {title}", "notes": "{n} Notizen", "version": "Stand vom {date}",
         "skipped": "{n} Notizen der Sammlung sind nicht veröffentlicht und fehlen in diesem Buch.",
         "online": "Online:", "identifier": "Kennung:", "made": "Buch erstellt mit xtdpublish.",
+        "failed": "Diese Notiz konnte nicht in das Buch aufgenommen werden; siehe den Build-Bericht.",
     },
     "it": {
         "cover": "Copertina", "colophon": "Colophon", "video": "Video: {url}",
@@ -69,6 +71,7 @@ WORDS = {
         "cover_alt": "Copertina: {title}", "notes": "{n} note", "version": "Versione del {date}",
         "skipped": "{n} note della raccolta non sono pubblicate e non compaiono in questo libro.",
         "online": "Online:", "identifier": "Identificativo:", "made": "Libro prodotto con xtdpublish.",
+        "failed": "Questa nota non è stata inserita nel libro; vedere il rapporto di compilazione.",
     },
     "en": {
         "cover": "Cover", "colophon": "Colophon", "video": "Video: {url}",
@@ -77,6 +80,7 @@ WORDS = {
         "cover_alt": "Cover: {title}", "notes": "{n} notes", "version": "Version of {date}",
         "skipped": "{n} notes of the vault are not published and are not in this book.",
         "online": "Online:", "identifier": "Identifier:", "made": "Book made with xtdpublish.",
+        "failed": "This note could not be put in this book; see the build report.",
     },
 }
 
@@ -94,13 +98,14 @@ class Cover:
 
 def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
     images = VaultImages(model, report, config.limits.asset_bytes)
+    tell_bounds(model, report)
     words = WORDS.get((model.site.language or "en").split("-")[0], WORDS["en"])
-    guide = build_guide(model, epub_policy(model, images, words))
+    guide = build_guide(model, replace(epub_policy(model, images, words), too_deep=depth_warning(report)))
     if not guide.title.strip():  # a book needs a title (nav heading, dc:title): the vault's name
         guide = replace(guide, title=model.root.resolve().name)
     guide = replace(guide, language=book_language(guide.language, config, report))
     theme = find_theme(model.root, config)
-    chapters = Chapters(guide, report)
+    chapters = Chapters(guide, report, images.alt, words["failed"])
     media = [file for file in images.files if FROM_CHAPTER + file.href in chapters.image_srcs]
     cover = make_cover(model, config, guide, theme, words, images, report)
     identifier = book_identifier(model)
@@ -110,7 +115,7 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
     css = _theme_file(theme, "epub.css").read_bytes()
     package = Package(
         identifier=identifier, title=guide.title, subtitle=guide.subtitle, author=guide.author,
-        language=guide.language, date=guide.date, modified=modified_time(guide),
+        language=guide.language, date=guide.date, modified=modified_time(guide, report),
         accessibility=book_accessibility(chapters, bool(media), guide.language, report),
         cover_id="cover-image",
     )
@@ -154,7 +159,7 @@ def write_book(book: BookWriter, guide: Guide, date: str, chapters: Chapters, co
     if not chapters.toc:  # a nav needs one entry: a book with no note lists its colophon
         toc.append(_entry(colophon_file, words["colophon"], "colophon"))
     for image in media:  # each read now, once its chapters are written
-        book.add(image.href, image.data(), image.media_type)
+        book.add(image.href, image.data(report), image.media_type)
     start = chapters.toc[0].href if chapters.toc else colophon_file + "#colophon"
     landmarks = [("cover", COVER_FILE, words["cover"]), ("titlepage", TITLE_FILE, words["title_page"]),
                  ("bodymatter", start, words["start"])]
@@ -220,12 +225,10 @@ def book_identifier(model: Model) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
-def modified_time(guide: Guide) -> datetime:
+def modified_time(guide: Guide, report: Report) -> datetime:
     """``SOURCE_DATE_EPOCH`` when set (reproducible builds), else the newest note's date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return guide.date.astimezone(timezone.utc)
+    epoch = source_date(report)
+    return epoch if epoch is not None else guide.date.astimezone(timezone.utc)
 
 
 def make_cover(model: Model, config: Config, guide: Guide, theme: Path, words, images: VaultImages,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from lxml import etree
+from lxml import etree, html
 
 from ...htmlfragment import remove_keeping_tail, text_before
 from ...report import Report
@@ -55,8 +55,11 @@ class Chapter:
 class Chapters:
     """The guide's sections, cleaned, numbered, and their ids located."""
 
-    def __init__(self, guide: Guide, report: Report) -> None:
+    def __init__(self, guide: Guide, report: Report,
+                 notice: str = "This note could not be put in this book.") -> None:
         self.language = guide.language
+        self.report = report
+        self.notice = notice  # what a chapter that cannot be made says instead, in the book's language
         # ch001... or ch00001... for a big book: the files sort in reading order.
         self._digits = max(3, len(str(sum(1 for _ in guide.walk()) + 2)))
         self._sections: list[tuple[Chapter, Section]] = []
@@ -91,7 +94,16 @@ class Chapters:
             body = etree.fromstring(self._bodies[index], SAFE_PARSER)
             self._bodies[index] = None
             self._resolve_links(body, chapter)
-            yield chapter, chapter_page(chapter, body, self.language, css)
+            try:
+                page_data = chapter_page(chapter, body, self.language, css)
+            except EpubError as error:  # one chapter must not cost the book
+                if section.note is not None:
+                    self.report.error(section.note.path, None, "epub.note",
+                                      f"this note is replaced by a notice in the EPUB: {error}")
+                ids = [item.get("id") for item in body.iter() if item.get("id")]
+                notice = etree.fromstring(etree.tostring(to_xhtml(self._notice(ids))), SAFE_PARSER)
+                page_data = chapter_page(chapter, notice, self.language, css)
+            yield chapter, page_data
 
     def _plan(self, section: Section) -> Chapter:
         file = self.next_file()
@@ -109,12 +121,21 @@ class Chapters:
     def _clean(self, chapter: Chapter, section: Section, report: Report) -> bytes:
         if section.error and section.note is not None:
             report.error(section.note.path, None, "epub.note",
-                         f"this note could not be rendered and is empty in the EPUB: {section.error}")
-        body = clean_body(section.body, section.note, report)
-        fix_nesting(body)
-        if replace_formulas(body, section.note, lambda f: mathml_element(f.tex, f.display), report):
-            self.with_math.add(chapter.file)
-        self.image_srcs.update(image.get("src") for image in body.iter("img"))
+                         f"this note could not be rendered and is replaced by a notice in the "
+                         f"EPUB: {section.error}")
+            body = self._notice([])
+        else:
+            try:
+                body = clean_body(section.body, section.note, report)
+                fix_nesting(body)
+                if replace_formulas(body, section.note, lambda f: mathml_element(f.tex, f.display), report):
+                    self.with_math.add(chapter.file)
+            except Exception as error:  # one note's bug must not cost the book
+                if section.note is None:
+                    raise
+                report.error(section.note.path, None, "epub.note",
+                             f"this note is replaced by a notice in the EPUB: {error!r}")
+                body = self._notice([])
         for image in body.iter("img"):
             self.image_srcs.add(image.get("src"))
             if image.attrib.pop("data-alt", None) == "guessed":
@@ -132,6 +153,16 @@ class Chapters:
             seen.add(identifier)
             self._where.setdefault(identifier, chapter.file)
         return etree.tostring(to_xhtml(body), encoding="UTF-8")
+
+    def _notice(self, ids: list[str]):
+        """A body that says the note could not be put in the book, keeping the ids that other
+        chapters link to."""
+        body = html.Element("div")
+        paragraph = etree.SubElement(body, "p", {"class": "render-failed"})
+        paragraph.text = self.notice
+        for identifier in ids:
+            etree.SubElement(body, "span", {"id": identifier})
+        return body
 
     def _resolve_links(self, body, chapter: Chapter) -> None:
         own = {item.get("id") for item in body.iter() if item.get("id")} | {chapter.anchor}

@@ -20,6 +20,9 @@ from .xhtml import clean_svg
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"}
 EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/svg+xml": "svg",
               "image/webp": "webp"}
+# What a raster image's file begins with: (bytes 0..., bytes 8...) for each type.
+MAGIC = {"image/png": ((b"\x89PNG\r\n\x1a\n", b""),), "image/jpeg": ((b"\xff\xd8\xff", b""),),
+         "image/gif": ((b"GIF87a", b""), (b"GIF89a", b"")), "image/webp": ((b"RIFF", b"WEBP"),)}
 MEDIA_FOLDER = "media/"  # relative to the package document
 FROM_CHAPTER = "../"  # chapters live in text/, one folder below the package document
 
@@ -32,9 +35,21 @@ class MediaFile:
     media_type: str
     source: Path  # the vault file
     cleaned: bytes | None = None  # an SVG's bytes once cleaned; None: read ``source`` when zipping
+    path: str = ""  # the vault path, for messages
 
-    def data(self) -> bytes:
-        return self.cleaned if self.cleaned is not None else self.source.read_bytes()
+    def data(self, report: Report | None = None) -> bytes:
+        """The image's bytes; one that can no longer be read (gone since the book's chapters
+        were written) becomes a one-pixel image of its type, and a warning."""
+        if self.cleaned is not None:
+            return self.cleaned
+        try:
+            return self.source.read_bytes()
+        except OSError as error:
+            if report is not None:
+                report.warning(self.path or self.source.name, None, "epub.image",
+                               f"this image could no longer be read ({error.strerror or error}); "
+                               "the EPUB shows an empty image in its place")
+            return _placeholder(self.media_type)
 
 
 class VaultImages:
@@ -82,9 +97,22 @@ class VaultImages:
         file = self.model.asset_file(path)  # in the vault, or taken out of an office note
         if file is None or media_type not in IMAGE_TYPES:
             return None
+        try:
+            with file.open("rb") as opened:
+                start = opened.read() if media_type == "image/svg+xml" else opened.read(16)
+        except OSError as error:  # unreadable: the image is left out, never the book
+            self._warn(path, f"this image cannot be read ({error.strerror or error}); the EPUB "
+                             "leaves it out")
+            return None
         if media_type != "image/svg+xml":
-            return MediaFile(href, media_type, file)
-        cleaned = clean_svg(file.read_bytes())
+            if not any(start.startswith(magic) and start[8:12].startswith(rest)
+                       for magic, rest in MAGIC[media_type]):
+                self._warn(path, f"this file is not a {EXTENSIONS[media_type].upper()} image "
+                                 "(its first bytes say otherwise: damaged, or saved under the "
+                                 "wrong name); the EPUB leaves it out")
+                return None
+            return MediaFile(href, media_type, file, path=path)
+        cleaned = clean_svg(start)
         if cleaned is None:
             if path not in self._warned:
                 self._warned.add(path)
@@ -92,4 +120,21 @@ class VaultImages:
                                     "this SVG is not a well-formed SVG document (or needs an outside "
                                     "file to be read); the EPUB leaves it out. Export it again as plain SVG")
             return None
-        return MediaFile(href, media_type, file, cleaned)
+        return MediaFile(href, media_type, file, cleaned, path)
+
+    def _warn(self, path: str, message: str) -> None:
+        if path not in self._warned:
+            self._warned.add(path)
+            self.report.warning(path, None, "epub.image", message)
+
+
+def _placeholder(media_type: str) -> bytes:
+    """A transparent pixel in the image type ``media_type``."""
+    import io
+
+    from PIL import Image  # WeasyPrint's dependency
+
+    data = io.BytesIO()
+    mode = "RGB" if media_type == "image/jpeg" else "RGBA"
+    Image.new(mode, (1, 1)).save(data, format=EXTENSIONS[media_type].replace("jpg", "jpeg"))
+    return data.getvalue()

@@ -59,8 +59,8 @@ class BookWriter:
 
     def __init__(self, path: Path, moment: datetime) -> None:
         utc = moment.astimezone(timezone.utc)
-        self._date_time = max((utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second),
-                              (1980, 1, 1, 0, 0, 0))
+        stamp = (utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second)
+        self._date_time = min(max(stamp, (1980, 1, 1, 0, 0, 0)), (2107, 12, 31, 23, 59, 58))  # zip's range
         self._zip = zipfile.ZipFile(path, "w")
         self._items: list[_Item] = []
         self._spine: list[str] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from html import unescape
 from urllib.parse import quote
 
@@ -32,7 +33,8 @@ LINK_REL = "noopener"
 BLOCK_CONTAINERS = {"div", "section", "article", "aside", "blockquote", "figure", "li", "td", "th", "details"}
 
 
-def item_html(model: Model, note: Note, report: Report | None = None) -> str:
+def item_html(model: Model, note: Note, report: Report | None = None,
+              too_deep: Callable[[Note, int], None] | None = None) -> str:
     """The note's body for a feed: absolute URLs only, formulas as MathML, sanitized for
     embedding. A formula that cannot be typeset is its source, and ``report`` is told."""
     base_url = _base(model)
@@ -42,6 +44,7 @@ def item_html(model: Model, note: Note, report: Report | None = None) -> str:
         asset_src=lambda link: asset_url(base_url, link.asset) if link.asset else None,
         frame=_video_link,
         transclude=False,  # an embedded note is a link to its page, not a copy of it
+        too_deep=too_deep,
     )
     cleaner = nh3.Cleaner(
         url_schemes=URL_SCHEMES,

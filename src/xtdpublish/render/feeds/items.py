@@ -13,24 +13,29 @@ rebuilt exactly when something it shows changed: its notes (all they carry but t
 from __future__ import annotations
 
 import functools
+import hashlib
+from html import escape
 import re
 import unicodedata
 import uuid
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from ...atomic import write_atomic
 from ...config import Config, ConfigError
-from ...model import Model, Note
+from ...model import Model, Note, Severity
 from ...report import Report
 from ..math import math_as_text
+from ..body import depth_warning
+from ..limits import shown_tags, tell_bounds
 from .item_body import item_html, link_urls, plain_text, summary_of
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MAX_SLUG = 80
 URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+\Z")
 # What XML 1.0 cannot hold: C0 controls but tab and newlines, U+FFFE/U+FFFF, lone surrogates.
 # lxml (under feedgen) refuses them outright, so one such character in a note would stop the
@@ -130,9 +135,17 @@ def xml_text(text: str) -> str:
 
 @functools.lru_cache(maxsize=4096)  # a vault has few tags, carried by many notes
 def tag_slug(tag: str) -> str:
-    """A tag as a file name: lower case ASCII letters, digits and dashes."""
+    """A tag as a file name: lower case ASCII letters, digits and dashes.
+
+    At most ``MAX_SLUG`` characters: a longer one keeps its start and ends with a hash of the
+    whole, so it stays unique and the same from build to build (file systems refuse names
+    past 255 bytes, and the atomic write's temporary name is longer still)."""
     ascii_tag = unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_tag.lower()).strip("-") or "tag"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_tag.lower()).strip("-") or "tag"
+    if len(slug) <= MAX_SLUG:
+        return slug
+    digest = hashlib.sha256(slug.encode("ascii")).hexdigest()[:10]
+    return f"{slug[:MAX_SLUG - 11].rstrip('-')}-{digest}"
 
 
 def notes_by_tag(model: Model) -> dict[str, tuple[str, list[Note]]]:
@@ -140,7 +153,7 @@ def notes_by_tag(model: Model) -> dict[str, tuple[str, list[Note]]]:
     order (tags that differ only in case or accents share one slug, the first label)."""
     found: dict[str, tuple[str, list[Note]]] = {}
     for note in model.notes:
-        for tag in note.tags:
+        for tag in shown_tags(note):
             notes = found.setdefault(tag_slug(tag), (tag.lstrip("#"), []))[1]
             if not notes or notes[-1] is not note:  # "Musée" and "musee" on one note: once
                 notes.append(note)
@@ -169,10 +182,16 @@ def write_feeds(model: Model, config: Config, out_dir: Path, report: Report, nam
                 tag_suffix: str | None = None) -> list[Path]:
     """Write the files ``plan_feeds`` gives, removing the per-tag feeds of tags that are gone."""
     builder = FeedBuilder(model, config, report)
-    written = [write_atomic(out_dir / plan.file, serialize(builder.channel(plan)))
-               for plan in plan_feeds(model, config, name, tag_suffix)]
+    written = []
+    plans = plan_feeds(model, config, name, tag_suffix)
+    for plan in plans:
+        try:
+            written.append(write_atomic(out_dir / plan.file, serialize(builder.channel(plan))))
+        except Exception as error:  # one file (a full disk, a bug) must not cost the others
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else repr(error)
+            report.error(plan.file, None, "feed.file", f"could not write {plan.file}: {reason}")
     if config.feeds.per_tag and tag_suffix:
-        prune_tag_feeds(out_dir / "feeds", tag_suffix, written)
+        prune_tag_feeds(out_dir / "feeds", tag_suffix, [out_dir / plan.file for plan in plans])
     return written
 
 
@@ -220,9 +239,10 @@ def _plain(value):
     raise TypeError(f"no JSON form for {type(value).__name__} in a feed's inputs")
 
 
-def prune_tag_feeds(folder: Path, suffix: str, written: list[Path]) -> None:
-    """Remove the per-tag feeds of tags that are gone, so partners do not read a frozen feed."""
-    keep = set(written)
+def prune_tag_feeds(folder: Path, suffix: str, planned: list[Path]) -> None:
+    """Remove the per-tag feeds of tags that are gone, so partners do not read a frozen feed
+    (one that could not be written this time is kept as it was)."""
+    keep = set(planned)
     for path in folder.glob(f"*{suffix}") if folder.is_dir() else ():
         if path not in keep and path.is_file():
             path.unlink()
@@ -240,6 +260,7 @@ class FeedBuilder:
         self._shared = _shared_items(model, self.base_url, self.host)
         self._told: set[Warning] = set()
         self._tell(self._shared.id_warnings)
+        tell_bounds(model, report)
 
     def channel(self, plan: ChannelPlan) -> Channel:
         site = self.model.site
@@ -269,10 +290,12 @@ class FeedBuilder:
         for warning in warnings:
             if warning not in self._told:
                 self._told.add(warning)
-                self.report.warning(*warning)
+                severity, path, line, code, message = warning
+                self.report.add(path, line, severity, code, message)
 
 
-Warning = tuple[str, int | None, str, str]  # path, line, code, message: Report.warning's arguments
+# severity, path, line, code, message (Report.add's arguments, severity first)
+Warning = tuple[Severity, str, int | None, str, str]
 
 
 class _ModelItems:
@@ -296,8 +319,22 @@ class _ModelItems:
         return self.items[note.id]
 
     def _make(self, model: Model, note: Note) -> tuple[FeedItem, list[Warning]]:
-        told = Report()
-        content = xml_text(item_html(model, note, told))
+        warnings: list[Warning] = []
+        told = Report()  # what the body's formulas met
+
+        def too_deep(deep: Note, past: int) -> None:
+            told = Report()
+            depth_warning(told)(deep, past)
+            warnings.extend((d.severity, d.path, d.line, d.code, d.message) for d in told.diagnostics)
+
+        failed = False
+        try:
+            content = xml_text(item_html(model, note, told, too_deep))
+        except Exception as error:  # one note's body must not cost the feed: its item links to it
+            warnings.append((Severity.ERROR, note.path, note.body_line, "feed.note",
+                             f"this note's body could not be made into a feed item ({error!r}): "
+                             "its item holds a link to its page instead"))
+            content, failed = "", True
         published = _aware(note.published)
         stem = note.path.rsplit("/", 1)[-1].removesuffix(".md")
         title = plain_text(xml_text(math_as_text(note.title))) or xml_text(stem) or note.id
@@ -310,16 +347,18 @@ class _ModelItems:
             published=published,
             updated=max(published, _aware(note.updated)),
             tags=tuple(dict.fromkeys(filter(None, (plain_text(xml_text(t.lstrip("#")))
-                                                   for t in note.tags)))),
+                                                   for t in shown_tags(note))))),
             path=note.path,
         )
-        warnings: list[Warning] = [(d.path, d.line, d.code, d.message) for d in told.sorted()]
+        warnings += [(d.severity, d.path, d.line, d.code, d.message) for d in told.sorted()]
+        if failed:
+            item = replace(item, content_html=_link_to(item))
         if note.date_source == "mtime" and not note.uid:
             warnings.append((
-                note.path, 1, "feed.date",
-                "no date in the frontmatter and not in git: the feeds date this note by the "
-                "file's modification time, which changes whenever the file is copied; commit "
-                "the vault to git, or add date: (and uid:) to the frontmatter",
+                Severity.WARNING, note.path, 1, "feed.date",
+                "this note has no date in its frontmatter and is not in git, so its feed date "
+                "and feed id come from the file's modification time and change whenever the "
+                "file is copied: commit the vault to git, or add date: (and uid:) to the frontmatter",
             ))
         return item, warnings
 
@@ -332,7 +371,7 @@ class _ModelItems:
             if candidate in owner:
                 other = owner[candidate]
                 self.id_warnings.append((
-                    note.path, 1, "feed.id",
+                    Severity.WARNING, note.path, 1, "feed.id",
                     f"this note has the same feed id as {other.path} ({candidate}); give each "
                     "note its own uid in the frontmatter. Using an id made from its path instead.",
                 ))
@@ -361,6 +400,11 @@ def _shared_items(model: Model, base_url: str, host: str) -> _ModelItems:
 
 
 _NOTE_FIELDS = tuple(f.name for f in fields(Note) if f.name not in UNREAD_NOTE_FIELDS)
+
+
+def _link_to(item: FeedItem) -> str:
+    """An item's content when its body could not be made: a link to the note's page."""
+    return f'<p><a href="{escape(item.url)}">{escape(item.title)}</a></p>'
 
 
 def _tag_key(tag: str) -> str:

@@ -8,7 +8,6 @@ vault, the theme and ``data:`` URIs, and what it logs becomes diagnostics.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -25,9 +24,11 @@ from ...config import Config, ConfigError
 from ...gctuning import fewer_collections
 from ...model import Link, Model, Note
 from ...report import Report
-from ..body import BodyPolicy, Video, anchor_id
-from ..guide import Guide, Section, build_guide, find_theme, format_date, typeset, vault_file
-from . import tagging
+from ..body import BodyPolicy, Video, anchor_id, depth_warning
+from ..guide import (Guide, Section, build_guide, find_theme, format_date, source_date, typeset,
+                     vault_file)
+from ..limits import tell_bounds
+from . import budget, tagging
 from .fetcher import ConfinedFetcher, asset_url, folder_url
 from .formulas import draw_formulas
 from .log import report_log, weasyprint_log
@@ -48,21 +49,25 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
     if not theme.is_dir():
         raise ConfigError(f"guide.theme: no such folder {theme}")
     fetcher = _fetcher(model, config, theme, report)
+    source_date(report)  # an unusable SOURCE_DATE_EPOCH is told once, here
+    tell_bounds(model, report)
     env = _environment(theme, model.site.language or "en")
-    guide = draw_formulas(build_guide(model, paper_policy(model, env)), report)
+    guide = draw_formulas(build_guide(model, replace(paper_policy(model, env), too_deep=depth_warning(report))),
+                          report)
     for section in guide.walk():
         if section.error:
             report.error(section.note.path, section.note.body_line, "pdf.note",
                          f"this note could not be rendered and is replaced by a notice: {section.error}")
+    guide = budget.notes_over_budget(guide, report)  # what one note may ask of the layout
     pdf = lay_out(guide, model, env, theme, fetcher, report)
     return [write_with(out_dir / OUTPUT, lambda tmp: tmp.write_bytes(pdf))]
 
 
-def build_date(model: Model) -> datetime:
+def build_date(model: Model, report: Report | None = None) -> datetime:
     """SOURCE_DATE_EPOCH when set, else the newest note's date: the same notes, the same file."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    epoch = source_date(report or Report())
+    if epoch is not None:
+        return epoch
     newest = max((note.updated for note in model.notes), default=None)
     return (newest or datetime(1970, 1, 1, tzinfo=timezone.utc)).astimezone(timezone.utc)
 
@@ -89,7 +94,10 @@ def paper_policy(model: Model, env: jinja2.Environment) -> BodyPolicy:
 def lay_out(guide: Guide, model: Model, env, theme: Path, fetcher, report: Report) -> bytes:
     """The PDF; when WeasyPrint fails, the notes that make it fail are replaced by a notice."""
     try:
-        return _weasyprint(compose(guide, model, env, theme), model, fetcher, report)
+        with budget.time_limit(budget.book_seconds(guide)):
+            return _weasyprint(compose(guide, model, env, theme), model, fetcher, report)
+    except OSError:
+        raise  # the machine's (a full disk, a file size limit), not a note's
     except Exception as error:
         culprits = _culprits(guide, model, env, theme, fetcher)
         if not culprits:
@@ -151,7 +159,8 @@ def _culprits(guide: Guide, model: Model, env, theme: Path, fetcher) -> list[Sec
             continue
         alone = replace(guide, sections=(replace(section, children=()),), tags=())
         try:
-            _weasyprint(compose(alone, model, env, theme), model, fetcher, Report())
+            with budget.time_limit(budget.NOTE_SECONDS):
+                _weasyprint(compose(alone, model, env, theme), model, fetcher, Report())
         except Exception:
             found.append(section)
     return found
