@@ -105,7 +105,7 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
         guide = replace(guide, title=model.root.resolve().name)
     guide = replace(guide, language=book_language(guide.language, config, report))
     theme = find_theme(model.root, config)
-    chapters = Chapters(guide, report, images.alt, words["failed"])
+    chapters = Chapters(guide, report, words["failed"])
     media = [file for file in images.files if FROM_CHAPTER + file.href in chapters.image_srcs]
     cover = make_cover(model, config, guide, theme, words, images, report)
     identifier = book_identifier(model)

@@ -94,7 +94,7 @@ def write_document(composer: Composer, sections: tuple[Section, ...], subtitle: 
                 if s.level <= TOC_DEPTH and s.anchor in bookmarks.names]
     if TAG_INDEX in bookmarks.names:
         contents.append(Entry(1, composer.words["tag_index"], bookmarks.names[TAG_INDEX]))
-    finishing = Finishing(modified_time(composer.guide), composer.words["contents"], tuple(contents),
+    finishing = Finishing(modified_time(composer.guide, report), composer.words["contents"], tuple(contents),
                           tuple(alts))
     document = ast.document(composer.metadata(subtitle), blocks)
     with tempfile.TemporaryDirectory(prefix="xtd-office-") as work:
