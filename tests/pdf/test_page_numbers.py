@@ -171,7 +171,7 @@ def test_a_theme_whose_digits_differ_in_width_is_laid_out_again_and_right(tmp_pa
 @pytest.mark.skipif(os.environ.get("XTD_BIG_BOOK") != "1",
                     reason="a book of over 1,000 pages takes minutes: XTD_BIG_BOOK=1 (make fuzz)")
 def test_big_book_every_number_right_past_page_1000(tmp_path):
-    vault = make_book_vault(tmp_path / "vault", 750)
+    vault = make_book_vault(tmp_path / "vault", 800)
     model, report, reader, _ = build(vault, tmp_path / "out")
     assert len(reader.pages) > 1000
     numbers = check_every_number(reader)
