@@ -58,7 +58,7 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
         if section.error:
             report.error(section.note.path, section.note.body_line, "pdf.note",
                          f"this note could not be rendered and is replaced by a notice: {section.error}")
-    guide = budget.notes_over_budget(guide, report)  # what one note may ask of the layout
+    guide = budget.notes_over_budget(guide, report, fetcher.local_path)  # what one note may ask of the layout
     pdf = lay_out(guide, model, env, theme, fetcher, report)
     return [write_with(out_dir / OUTPUT, lambda tmp: tmp.write_bytes(pdf))]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -72,12 +73,14 @@ def time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def notes_over_budget(guide: Guide, report: Report) -> Guide:
-    """``guide`` with each note past its budget printed as a notice, each reported once."""
+def notes_over_budget(guide: Guide, report: Report,
+                      local_path: Callable[[str], Path | None] = lambda url: None) -> Guide:
+    """``guide`` with each note past its budget printed as a notice, each reported once.
+    ``local_path``: the file a URL of the guide names (the fetcher's), for SVG files."""
     reasons: dict[str, str] = {}
     for section in guide.walk():
         if section.note is not None and not section.error:
-            reason = over_budget(section.body)
+            reason = over_budget(section.body, local_path)
             if reason:
                 reasons[section.anchor] = reason
                 report.error(section.note.path, None, "pdf.budget",
@@ -89,7 +92,7 @@ def notes_over_budget(guide: Guide, report: Report) -> Guide:
     return replace(guide, sections=_as_notices(guide.sections, reasons))
 
 
-def over_budget(body: str) -> str | None:
+def over_budget(body: str, local_path: Callable[[str], Path | None] = lambda url: None) -> str | None:
     """Why the note's body (HTML as the guide holds it) is past its budget, or None."""
     if body.count("<") < MAX_INLINE and "<use" not in body and ".svg" not in body:
         return None  # too few elements to pass a bound, no SVG to count: the common case
@@ -108,7 +111,7 @@ def over_budget(body: str) -> str | None:
             if shapes > MAX_SVG_SHAPES:
                 return _svg_reason(shapes)
         elif tag == "img" and (element.get("src") or "").lower().split("?")[0].endswith(".svg"):
-            shapes = _svg_file_shapes(element.get("src"))
+            shapes = _svg_file_shapes(local_path(element.get("src")))
             if shapes > MAX_SVG_SHAPES:
                 return _svg_reason(shapes, element.get("src"))
         elif tag == "table":
@@ -172,12 +175,10 @@ def _used(element, ids: dict):
     return ids.get(href[1:]) if href.startswith("#") else None
 
 
-def _svg_file_shapes(src: str) -> int:
-    """What the SVG file at ``src`` (a ``file:`` URL, as the paper policy writes it) draws."""
-    parts = urlsplit(src)
-    if parts.scheme != "file":
+def _svg_file_shapes(path: Path | None) -> int:
+    """What the SVG file at ``path`` (where the fetcher finds an image's URL) draws."""
+    if path is None or not path.is_file():  # outside what the PDF reads, or not a regular file
         return 0
-    path = Path(unquote(parts.path))
     try:
         if path.stat().st_size > MAX_SVG_BYTES:
             return MAX_SVG_SHAPES + 1
