@@ -96,7 +96,7 @@ def test_a_cname_gives_the_live_site_and_the_whole_build_runs(make_vault, tmp_pa
     for name in ("model.json", "guide.pdf", "guide.epub", "feed.json", "rss.xml", "atom.xml"):
         assert (tmp_path / "out" / name).is_file(), name
     assert "warning" not in err
-    assert re.search(r"Built 6 outputs from 1 note in .*: 0 errors, 0 warnings$", out.strip())
+    assert re.search(r"Built 8 outputs from 1 note in .*: 0 errors, 0 warnings$", out.strip())
 
 
 def test_an_eleventy_site_gives_its_url_and_its_partials_are_left_out(tmp_path, capsys):
@@ -178,8 +178,9 @@ def test_drawings_are_left_out(make_vault, tmp_path, capsys):
         "Sketch.md": "---\nexcalidraw-plugin: parsed\n---\n# Drawing\n",
     })
     data, text = init(capsys, vault)
-    assert data["vault"]["exclude"] == ["**/*.excalidraw.md", "Sketch.md"]
-    assert "Excalidraw drawings" in text
+    # drawings are pictures to the reader (vault/drawings.py), never notes: nothing to exclude,
+    # and excluding them would leave their embeds without their image
+    assert "exclude" not in data["vault"] and "1 note looked at" in text
     code, _, err = build(capsys, vault, tmp_path, "--format", "model")
     assert code == 0, err
     model = json.loads((tmp_path / "out" / "model.json").read_text(encoding="utf-8"))
@@ -229,10 +230,10 @@ def test_without_base_url_the_default_build_writes_the_rest_and_says_so_once(mak
         "site.base_url is not set (the address of the live site, which every link of a feed "
         'starts with). Add it to xtdpublish.toml: base_url = "https://www.example.org" under '
         "[site] [config.needed]"]
-    for name in ("model.json", "guide.pdf", "guide.epub", "report.html"):
+    for name in ("model.json", "guide.pdf", "guide.epub", "guide.docx", "guide.odt", "report.html"):
         assert (tmp_path / "out" / name).is_file()
     assert not (tmp_path / "out" / "feed.json").exists()
-    assert re.search(r"Built 3 outputs from 1 note in .*: 0 errors, 1 warning", out)
+    assert re.search(r"Built 5 outputs from 1 note in .*: 0 errors, 1 warning", out)
     assert build(capsys, vault, tmp_path, "--strict")[0] == 1
     # asked for by name, a feed that cannot be made is a configuration error
     code, out, err = build(capsys, vault, tmp_path, "--format", "json")

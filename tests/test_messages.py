@@ -258,7 +258,7 @@ Outputs in OUT/:
   atom.xml     S, 20 items
   guide.pdf    S, 108 pages
   report.html  S
-Built 6 outputs from 71 notes in T: 0 errors, 137 warnings (details: OUT/report.html)"""
+Built 8 outputs from 71 notes in T: 0 errors, 137 warnings (details: OUT/report.html)"""
 
 SAMPLE_STEPS = {
     "reading the vault VAULT…", "- read 71 notes, 6 left out (T)", "laying out the PDF…",
