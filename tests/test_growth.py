@@ -71,6 +71,25 @@ def test_parsing_grows_linearly_with_the_links_of_one_line():
     assert_linear(make, 10_000)
 
 
+def test_a_body_grows_linearly_with_its_links_that_lead_nowhere(make_vault):
+    """Each link that leads nowhere prints its label: lxml's drop_tag finds the link among its
+    siblings, so 50,000 of them on one line took the square (the EPUB of issue 15's vault
+    stopped there for over 20 minutes)."""
+    from xtdpublish.render.body import BodyPolicy, render_body
+
+    policy = BodyPolicy(lambda note, link: None, lambda link: None, lambda element, video: element)
+
+    def make(n):
+        vault = make_vault({"Liens.md": one_line_of_links(n)}, name=f"nowhere-{n}")
+        model = read_vault(vault, load_config(vault), Report())
+        return lambda: render_body(model, model.notes[0], policy)
+
+    assert_linear(make, 5_000)
+    vault = make_vault({"Liens.md": "x [[A]] *[[B|b]]* [*c*](C.md) y\n"}, name="labels")
+    model = read_vault(vault, load_config(vault), Report())
+    assert render_body(model, model.notes[0], policy) == "<p>x A <em>b</em> <em>c</em> y</p>\n"
+
+
 def tagged(n: int, tags: int, name: str = "Note") -> Note:
     return Note(
         id=f"{name.lower()}-{n}", path=f"{name} {n}.md", title=f"{name} {n}", title_source="h1",
