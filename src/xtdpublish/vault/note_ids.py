@@ -8,7 +8,7 @@ import re
 
 from .refs import slugify
 
-__all__ = ["id_slug", "note_ids", "other_ids"]
+__all__ = ["id_slug", "note_ids", "outside_ids"]
 
 ID_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
@@ -38,7 +38,7 @@ def id_slug(text: str) -> str:
     return slug
 
 
-def other_ids(paths: list[str], taken: set[str]) -> dict[str, str]:
+def outside_ids(paths: list[str], taken: set[str]) -> dict[str, str]:
     """Ids for notes outside the model (drafts, excluded): never one a published note has,
     nor one another of them has (``Note.md`` and a draft ``note.md`` share a whole-path slug)."""
     ids = {}

@@ -43,7 +43,7 @@ from .refs import without_lost_refs
 from .sanitize import clean_html
 from .metadata import choose_title, merge_tags
 from .nav import NavItem, build_nav
-from .note_ids import note_ids, other_ids
+from .note_ids import note_ids, outside_ids
 from .office_notes import read_office_notes
 from .parallel import map_shared
 from .source import NoteSource, read_note
@@ -92,7 +92,7 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
     ids = note_ids([s.path for s in sources])
     drawing_files = [path for path in files.assets if is_drawing_file(path)]
     drawing_paths = [s.path for s in drawings] + drawing_files
-    other_ids = other_ids([s.path for s in unpublished] + list(files.excluded) + drawing_paths,
+    other_ids = outside_ids([s.path for s in unpublished] + list(files.excluded) + drawing_paths,
                            set(ids.values()))
     images = exported_images(drawing_paths, files.assets)
 
