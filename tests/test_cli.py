@@ -14,8 +14,8 @@ import pytest
 
 from xtdpublish.cli import main
 from xtdpublish.model import Diagnostic, Severity
-from xtdpublish.progress import QUIET, VERBOSE, Progress, describe, human_size, pdf_pages, \
-    terminal_styles
+from xtdpublish.output_files import describe, human_size, pdf_pages
+from xtdpublish.progress import QUIET, VERBOSE, Progress, terminal_styles
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 

@@ -24,7 +24,7 @@ from xtdpublish.build import build
 from xtdpublish.config import load_config
 from xtdpublish.render.epub import chapters
 from xtdpublish.render.feeds import items
-from xtdpublish.render.feeds.items import MAX_SLUG
+from xtdpublish.render.feeds.identity import MAX_SLUG
 
 TESTS = Path(__file__).parent
 _spec = importlib.util.spec_from_file_location("epubcheck_helper", TESTS / "epub" / "epubcheck.py")

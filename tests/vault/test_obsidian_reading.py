@@ -11,7 +11,8 @@ from xtdpublish.config import load_config
 from xtdpublish.model import LinkStatus
 from xtdpublish.render.body import BodyPolicy, anchor_id, render_body
 from xtdpublish.report import Report
-from xtdpublish.vault.reader import id_slug, read_vault
+from xtdpublish.vault.note_ids import id_slug
+from xtdpublish.vault.reader import read_vault
 from xtdpublish.vault.refs import slugify
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16

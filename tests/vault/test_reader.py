@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from xtdpublish.config import load_config
 from xtdpublish.model import LinkStatus
 from xtdpublish.report import Report
-from xtdpublish.vault.reader import note_ids, read_vault
+from xtdpublish.vault.note_ids import note_ids
+from xtdpublish.vault.reader import read_vault
 
 
 def read(root: Path):

@@ -154,7 +154,7 @@ def _nav_tree(model: Model, node: NavNode) -> dict:
 
 
 def _size(path: Path) -> str:
-    from ..progress import describe  # the same words as the terminal's summary
+    from ..output_files import describe  # the same words as the terminal's summary
 
     return describe(path)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import mimetypes
 import posixpath
-import re
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -23,7 +22,8 @@ from ..transclusion import MAX_EMBEDS, MAX_SIZE, first_stop
 from .files import NOT_TEXT, OFFICE_SUFFIXES, scan_vault
 from .git import git_history
 from .included import check_include
-from .links import LinkIndex, NoteTarget, backlinks, report_embed_cycles
+from .embed_cycles import report_embed_cycles
+from .links import LinkIndex, NoteTarget, backlinks
 from .drawings import (
     drawing_name,
     embeds_as_images,
@@ -38,16 +38,16 @@ from .cache import (
     headings_to_json,
     is_valid_entry,
 )
-from .markdown import ParsedBody, RawRef, parse_markdown, slugify
+from .markdown import ParsedBody, RawRef, parse_markdown
 from .refs import without_lost_refs
 from .sanitize import clean_html
 from .metadata import choose_title, merge_tags
 from .nav import NavItem, build_nav
+from .note_ids import note_ids, outside_ids
 from .office_notes import read_office_notes
 from .parallel import map_shared
 from .source import NoteSource, read_note
 
-ID_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 # Reading a note's frontmatter costs ~0.09 ms, a fifth of parsing it: a worker reads its share
 # only from this many notes up (a fork and the results' way back cost ~30-60 ms).
 READ_SHARE = 1500
@@ -92,7 +92,7 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
     ids = note_ids([s.path for s in sources])
     drawing_files = [path for path in files.assets if is_drawing_file(path)]
     drawing_paths = [s.path for s in drawings] + drawing_files
-    other_ids = _other_ids([s.path for s in unpublished] + list(files.excluded) + drawing_paths,
+    other_ids = outside_ids([s.path for s in unpublished] + list(files.excluded) + drawing_paths,
                            set(ids.values()))
     images = exported_images(drawing_paths, files.assets)
 
@@ -300,60 +300,6 @@ def _body_from_json(entry: dict):
         fields=[Field(str(key), str(value), int(line)) for key, value, line in entry["fields"]],
     )
     return body, diagnostics_from_json(entry["diagnostics"])
-
-
-def note_ids(paths: list[str]) -> dict[str, str]:
-    """path → id: the slug of the file name; notes that share one use their whole path's."""
-    by_slug: dict[str, list[str]] = {}
-    for path in sorted(paths):
-        by_slug.setdefault(id_slug(_stem(path)), []).append(path)
-    ids: dict[str, str] = {}
-    for slug, same in sorted(by_slug.items()):
-        for path in same:
-            ids[path] = slug if len(same) == 1 else id_slug(path.removesuffix(".md"))
-    return _dedupe(ids)
-
-
-def id_slug(text: str) -> str:
-    """An ASCII slug for a note id (``[a-z0-9][a-z0-9-]*``, as model.json's schema says).
-
-    ``slugify`` keeps letters that have no ASCII form (``日本語``), which suits anchors but
-    not ids: those are spelled in Punycode instead, stable and still distinct.
-    """
-    slug = slugify(text, "note")
-    if not ID_SLUG.fullmatch(slug):
-        punycode = slug.encode("punycode").decode("ascii").lower()
-        slug = re.sub(r"[^a-z0-9]+", "-", punycode).strip("-") or "note"
-    return slug
-
-
-def _other_ids(paths: list[str], taken: set[str]) -> dict[str, str]:
-    """Ids for notes outside the model (drafts, excluded): never one a published note has,
-    nor one another of them has (``Note.md`` and a draft ``note.md`` share a whole-path slug)."""
-    ids = {}
-    used = set(taken)
-    for path in sorted(set(paths)):
-        slug = id_slug(_stem(path))
-        if slug in used:
-            slug = id_slug(path.removesuffix(".md"))
-        ids[path] = _unused(slug, used)
-    return ids
-
-
-def _dedupe(ids: dict[str, str]) -> dict[str, str]:
-    """Whole-path slugs can still meet (``a b.md`` and ``a-b.md``): number the later ones."""
-    used: set[str] = set()
-    return {path: _unused(ids[path], used) for path in sorted(ids)}
-
-
-def _unused(slug: str, used: set[str]) -> str:
-    """``slug``, or ``slug-2``, ``slug-3``… the first not in ``used``; marked used."""
-    candidate, n = slug, 2
-    while candidate in used:
-        candidate = f"{slug}-{n}"
-        n += 1
-    used.add(candidate)
-    return candidate
 
 
 def _stem(path: str) -> str:
