@@ -42,6 +42,25 @@ def test_advice_of_one_kind_is_told_once_with_a_count_and_the_first_places():
     ]
 
 
+def test_images_without_alternative_text_are_one_piece_of_advice_whatever_the_image():
+    """Obsidian's help vault has 250 images without alt text, 116 different file names: one
+    group a file name made 116 warnings of two to five lines each, the rest unreadable."""
+    images = [Diagnostic(f"Notes/n{i}.md", 2, W, "a11y.image-alt",
+                         f"the image 'icon-{i}.svg' has no alternative text: write what it "
+                         f"shows: ![[icon-{i}.svg|what it shows]]") for i in range(5)]
+    links = [Diagnostic("a.md", line, W, "a11y.link-text",
+                        f"the link text {word!r} does not say where it leads")
+             for line, word in ((3, "here"), (4, "ici"))]
+    shown = told(images + links)
+    assert shown[0] == ("warning: 5 images have no alternative text, so a reader who cannot "
+                        "see them hears their file names: write what each one shows, "
+                        "![[image.png|what it shows]] [a11y.image-alt]")
+    assert shown[1] == f"  Notes/n0.md:2: {images[0].message}"
+    assert shown[4] == "  … and 2 more (every one in build/report.html)"
+    assert shown[5].startswith("warning: 2 links have a text that does not say where") and \
+        shown[5].endswith("[a11y.link-text]") and len(shown) == 8
+
+
 def test_one_diagnostic_alone_is_printed_as_it_is():
     (only,) = dangling(1)
     assert told([only]) == [str(only)]

@@ -2,9 +2,10 @@
 first few places, instead of the same paragraph for every note (report.html lists them all).
 
 Two kinds of diagnostics share advice: those of a code whose every message is one kind of
-fix (``ADVICE``: dangling links, frontmatter read as meant, notes without a date), and those
-whose message is word for word the same in several places. Anything else is printed alone,
-and ``--verbose`` prints every diagnostic alone, in full.
+fix (``ADVICE``: dangling links, frontmatter read as meant, notes without a date, images
+without alternative text), and those whose message is word for word the same in several
+places. Anything else is printed alone, and ``--verbose`` prints every diagnostic alone, in
+full.
 """
 
 from __future__ import annotations
@@ -41,8 +42,13 @@ ADVICE = {
                  "theme's CSS",
     "pdf.remote-image": "{n} images are on the web and are not printed: copy each into the "
                         "vault and link the copy",
-    "pdf.alt": "{n} images have no alt text: describe each one for readers who cannot see it, "
-               "![what it shows](image.png)",
+    "a11y.image-alt": "{n} images have no alternative text, so a reader who cannot see them "
+                      "hears their file names: write what each one shows, "
+                      "![[image.png|what it shows]]",
+    "a11y.link-text": "{n} links have a text that does not say where they lead (\"here\", "
+                      "an address): put each link on words that say where it leads",
+    "a11y.table-header": "{n} tables have no header, so a screen reader cannot say which "
+                         "column a cell belongs to: give each first row the columns' names",
 }
 
 
