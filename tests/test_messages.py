@@ -61,6 +61,24 @@ def test_images_without_alternative_text_are_one_piece_of_advice_whatever_the_im
         shown[5].endswith("[a11y.link-text]") and len(shown) == 8
 
 
+def test_the_advice_over_ambiguous_links_says_the_rule_each_one_followed(make_vault):
+    """The help vault's "Security and privacy" links go to the note in their own folder; the
+    heading over them said "the one with the shortest path"."""
+    from xtdpublish.config import load_config
+    from xtdpublish.vault.reader import read_vault
+
+    root = make_vault({"Sync/Intro.md": "[[Security]]\n", "Sync/Security.md": "s\n",
+                       "Publish/Intro.md": "[[Security]]\n", "Publish/Security.md": "p\n"})
+    report = Report()
+    read_vault(root, load_config(root), report)
+    shown = told([d for d in report.sorted() if d.code == "link.ambiguous"])
+    assert "the linking note's folder" in shown[1] and "the linking note's folder" in shown[2]
+    assert shown[0] == ("warning: 2 links match several notes and lead to the one Obsidian "
+                        "opens (the note at that very path, else the one in the linking "
+                        "note's folder, else the shortest path): write the folder in the link "
+                        "to choose another [link.ambiguous]")
+
+
 def test_one_diagnostic_alone_is_printed_as_it_is():
     (only,) = dangling(1)
     assert told([only]) == [str(only)]

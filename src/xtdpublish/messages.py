@@ -27,8 +27,9 @@ ADVICE = {
                           "add each file, or remove the reference",
     "link.fragment": "{n} links name a heading or a block that their note does not have: "
                      "each leads to the top of the note",
-    "link.ambiguous": "{n} links match several notes and lead to the one with the shortest "
-                      "path: write the folder in the link",
+    "link.ambiguous": "{n} links match several notes and lead to the one Obsidian opens (the "
+                      "note at that very path, else the one in the linking note's folder, else "
+                      "the shortest path): write the folder in the link to choose another",
     "frontmatter.recovered": "{n} frontmatter values are not valid YAML and were read as "
                              "meant: write each one as its line says",
     "frontmatter.comment-value": "{n} frontmatter values start with # and are comments to "
