@@ -179,6 +179,8 @@ def _paper_image(image, note: str | None, prepared: Prepared) -> None:
         del image.attrib["srcset"]
         image.attrib.pop("sizes", None)
     src = (image.get("src") or "").strip()
+    if _alone_in_paragraph(image):
+        image.set("class", (image.get("class", "") + " alone").strip())
     if note is None:
         return
     prepared.sources.setdefault(src, (note, None))
@@ -188,7 +190,16 @@ def _paper_image(image, note: str | None, prepared: Prepared) -> None:
                                      f"image {src} is on the web and is not printed: "
                                      "copy it into the vault and link the copy"))
         _replace_by_alt(image)
-        return
+
+
+def _alone_in_paragraph(image) -> bool:
+    """An image that is its paragraph's whole content: the theme shows it as a block. CSS's
+    ``:only-child`` cannot say it, as text is no child: an icon inside a sentence stays inline.
+    A formula drawn alone in its paragraph stays on the text's baseline (formulas.py)."""
+    parent = image.getparent()
+    return (parent is not None and parent.tag == "p" and len(parent) == 1
+            and not (parent.text or "").strip() and not (image.tail or "").strip()
+            and "math" not in (image.get("class") or "").split())
 
 
 def _replace_by_alt(image) -> None:
