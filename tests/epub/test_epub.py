@@ -705,3 +705,22 @@ def test_a_themes_colophon_is_the_last_page_cleaned_like_a_note(make_vault, tmp_
     colophon = last.find(".//x:section[@id='colophon']/x:div[@class='colophon']", NS)
     assert "".join(colophon.itertext()) == "Merci à nouset à tous été"
     assert colophon.find(".//x:br", NS) is not None and last.find(".//x:script", NS) is None
+
+
+def test_the_tag_index_has_the_same_name_in_the_epub_as_on_paper_and_in_word():
+    """The same book in each output: the EPUB said "Index des thèmes" where the PDF and the
+    Word document say "Index des étiquettes" (and "Index of topics" for "Index of tags")."""
+    import jinja2
+
+    from xtdpublish.render.epub.book import WORDS as EPUB_WORDS
+    from xtdpublish.render.office.document import words_for
+    from xtdpublish.render.pdf.book import DEFAULT_THEME
+
+    labels = jinja2.Environment(loader=jinja2.FileSystemLoader(str(DEFAULT_THEME))).get_template(
+        "partials/labels.html.j2")
+    for language in EPUB_WORDS:
+        names = {EPUB_WORDS[language]["tag_index"], words_for(language)["tag_index"]}
+        paper = labels.make_module({"language": language})
+        if language in paper.all_labels:
+            names.add(paper.labels["tag_index"])
+        assert len(names) == 1, (language, names)
