@@ -113,6 +113,17 @@ def test_bad_usage_exits_2(argv, message, capsys, clean_vault):
     assert message in stderr
 
 
+def test_init_in_the_vault_itself_without_vault_says_how_to_name_it(capsys, tmp_path, monkeypatch):
+    """A newcomer who types `xtdpublish init` inside their vault met only "no vault folder
+    at content": the default folder is this repository's, not theirs."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Note.md").write_text("# Note\n", encoding="utf-8")
+    code, _, stderr = run(capsys, "init")
+    assert code == 2
+    assert stderr.strip() == ("xtdpublish: error: no vault folder at content (the default): "
+                              "name yours with --vault, for example --vault . for this folder")
+
+
 def test_a_bad_config_key_exits_2_naming_the_key(make_vault, tmp_path, capsys):
     vault = make_vault({"a.md": "# A\n", "xtdpublish.toml": "[site]\ntitel = 'x'\n"})
     code, _, stderr = run(capsys, "build", "--vault", str(vault), "--out", str(tmp_path / "o"))

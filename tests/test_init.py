@@ -141,6 +141,19 @@ def test_tags_are_counted_per_note_from_every_spelling(make_vault):
     assert guess.feed_tags == ["ressource"]
 
 
+def test_inline_tags_are_tags_in_use_as_obsidian_reads_them(make_vault):
+    """Obsidian's help vault has no tags: property but #camelCase, #tag... in its text (the
+    book's tag index lists six): init wrote "No tags in use." Code, headings and #1984 are
+    no tags."""
+    vault = make_vault({
+        "a.md": "# Titre\n\nUne #ressource et #Forum, pas `#code` ni #1984.\n",
+        "b.md": "---\ntags: [ressource]\n---\nAussi #ressource ici.\n\n```\n#include\n```\n",
+    })
+    guess = guess_config(vault)
+    assert guess.tags == [("ressource", 2), ("Forum", 1)]
+    assert guess.feed_tags == ["ressource"]
+
+
 def test_the_written_file_is_valid_toml_for_awkward_values(make_vault):
     vault = make_vault({f"{n}.md": '---\ntitle: \'Le "musée" \\ d\'\'art\'\n---\n' for n in range(2)})
     from xtdpublish.init import write_config

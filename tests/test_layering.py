@@ -23,7 +23,7 @@ LAYERS = [
     ("what every part uses", ["xtdpublish", "report", "atomic", "htmlfragment", "gctuning",
                               "config", "languages", "messages", "library_log", "progress",
                               "health", "mathsyntax", "pandoc",
-                              "regular_file", "transclusion", "workers",
+                              "regular_file", "transclusion", "video_pages", "workers",
                               "output_files"]),
     ("readers and renderers", ["vault", "vault.*", "render", "render.*"]),
     ("the pipeline's parts", ["outputs", "fingerprint", "stale", "rendering", "outcome"]),

@@ -56,3 +56,21 @@ def test_the_live_line_counts_pages_and_passes(passes, label):
         steps._draw_active()
     steps.close()
     assert label in err.getvalue()
+
+
+def test_a_count_that_has_not_moved_is_not_printed_again(monkeypatch):
+    """The help vault's 719 pages were followed by "laying out the PDF… 719 pages laid out"
+    three times while the file was written: a line in a pipe says something new or nothing."""
+    monkeypatch.setattr(progress, "PLAIN_EVERY", 0.1)
+    err = io.StringIO()
+    steps = Progress(err=err, out=io.StringIO(), live=False, color=False)
+    steps.rendering("pdf")
+    LAYOUTS.new_pass(1)
+    LAYOUTS.page(120)
+    time.sleep(0.6)
+    LAYOUTS.page(130)
+    time.sleep(0.6)
+    steps.close()
+    lines = err.getvalue().splitlines()
+    assert lines == ["laying out the PDF…", "laying out the PDF… 120 pages laid out",
+                     "laying out the PDF… 130 pages laid out"], lines

@@ -23,6 +23,7 @@ from .atomic import TEMPORARY
 from .outputs import OUTPUTS, installed, parse_formats
 from .progress import NORMAL, QUIET, VERBOSE, Progress
 
+DEFAULT_VAULT = "content"  # the seed vault of this repository, where make pdf reads
 BUILD_FOLDERS = ("feeds", ".cache")  # what a build writes in the output folder besides files
 
 
@@ -83,7 +84,9 @@ def _main(argv: list[str] | None) -> int:
         return 2
     vault = Path(args.vault)
     if not vault.is_dir():
-        print(f"xtdpublish: error: no vault folder at {vault}", file=sys.stderr)
+        hint = (" (the default): name yours with --vault, for example --vault . for this folder"
+                if args.vault == DEFAULT_VAULT else "")
+        print(f"xtdpublish: error: no vault folder at {vault}{hint}", file=sys.stderr)
         return 2
     if args.command == "init":
         return _init(args, vault)
@@ -169,12 +172,12 @@ def _parser() -> argparse.ArgumentParser:
     watch.set_defaults(run=_watch)
     init = commands.add_parser("init",
                                help="write a commented xtdpublish.toml guessed from the vault")
-    init.add_argument("--vault", default="content", help="the vault folder (default: content)")
+    init.add_argument("--vault", default=DEFAULT_VAULT, help="the vault folder (default: content)")
     return parser
 
 
 def _vault_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--vault", default="content", help="the vault folder (default: content)")
+    parser.add_argument("--vault", default=DEFAULT_VAULT, help="the vault folder (default: content)")
     parser.add_argument("--config", help="config file (default: VAULT/xtdpublish.toml)")
     parser.add_argument("--strict", action="store_true", help="fail (exit 1) on any warning")
     loudness = parser.add_mutually_exclusive_group()

@@ -25,6 +25,8 @@ from .report import Report
 from .vault.drawings import is_drawing
 from .vault.files import OFFICE_SUFFIXES, scan_vault
 from .vault.frontmatter import split_frontmatter
+from .vault.obsidian_syntax import parser
+from .vault.tags_fields import TAGS_KEY
 
 # Folders whose notes are not meant to be published, by their name (case and accents ignored).
 UNPUBLISHED_FOLDER = re.compile(
@@ -317,18 +319,28 @@ def guess_root(notes: list[NoteInfo]) -> tuple[str | None, str]:
 
 
 def tags_in_use(notes: list[NoteInfo]) -> list[tuple[str, int]]:
-    """Each tag with the number of notes that carry it, case variants merged."""
+    """Each tag with the number of notes that carry it (in their properties or, as Obsidian
+    reads them, in their text), case variants merged."""
     counts: Counter[str] = Counter()
     spellings: dict[str, Counter[str]] = {}
     for note in notes:
         seen = set()
-        for tag in _tags(note.meta):
+        for tag in _tags(note.meta) + _inline_tags(note.body):
             key = tag.casefold()
             spellings.setdefault(key, Counter())[tag] += 1
             seen.add(key)
         counts.update(seen)
     return sorted(((spellings[k].most_common(1)[0][0], n) for k, n in counts.items()),
                   key=lambda item: (-item[1], item[0].casefold()))
+
+
+def _inline_tags(body: str) -> list[str]:
+    """The ``#tags`` of a note's text, found by the parser the build reads notes with."""
+    if "#" not in body:
+        return []
+    env: dict = {}
+    parser(False).parse(body, env)
+    return env.get(TAGS_KEY, [])
 
 
 def _tags(meta: dict) -> list[str]:

@@ -2,9 +2,10 @@
 first few places, instead of the same paragraph for every note (report.html lists them all).
 
 Two kinds of diagnostics share advice: those of a code whose every message is one kind of
-fix (``ADVICE``: dangling links, frontmatter read as meant, notes without a date), and those
-whose message is word for word the same in several places. Anything else is printed alone,
-and ``--verbose`` prints every diagnostic alone, in full.
+fix (``ADVICE``: dangling links, frontmatter read as meant, notes without a date, images
+without alternative text), and those whose message is word for word the same in several
+places. Anything else is printed alone, and ``--verbose`` prints every diagnostic alone, in
+full.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ ADVICE = {
                           "add each file, or remove the reference",
     "link.fragment": "{n} links name a heading or a block that their note does not have: "
                      "each leads to the top of the note",
-    "link.ambiguous": "{n} links match several notes and lead to the one with the shortest "
-                      "path: write the folder in the link",
+    "link.ambiguous": "{n} links match several notes and lead to the one Obsidian opens (the "
+                      "note at that very path, else the one in the linking note's folder, else "
+                      "the shortest path): write the folder in the link to choose another",
     "frontmatter.recovered": "{n} frontmatter values are not valid YAML and were read as "
                              "meant: write each one as its line says",
     "frontmatter.comment-value": "{n} frontmatter values start with # and are comments to "
@@ -41,8 +43,13 @@ ADVICE = {
                  "theme's CSS",
     "pdf.remote-image": "{n} images are on the web and are not printed: copy each into the "
                         "vault and link the copy",
-    "pdf.alt": "{n} images have no alt text: describe each one for readers who cannot see it, "
-               "![what it shows](image.png)",
+    "a11y.image-alt": "{n} images have no alternative text, so a reader who cannot see them "
+                      "hears their file names: write what each one shows, "
+                      "![[image.png|what it shows]]",
+    "a11y.link-text": "{n} links have a text that does not say where they lead (\"here\", "
+                      "an address): put each link on words that say where it leads",
+    "a11y.table-header": "{n} tables have no header, so a screen reader cannot say which "
+                         "column a cell belongs to: give each first row the columns' names",
 }
 
 

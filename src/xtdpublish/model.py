@@ -53,7 +53,7 @@ class LinkStatus(StrEnum):
     RESOLVED = "resolved"
     UNPUBLISHED = "unpublished"  # the target exists but is excluded or a draft
     DANGLING = "dangling"
-    AMBIGUOUS = "ambiguous"  # resolved to the shortest of several candidates
+    AMBIGUOUS = "ambiguous"  # several candidates: resolved to the one Obsidian opens
     ASSET = "asset"  # an image or file inside the vault
     MISSING_ASSET = "missing-asset"  # looks like a file, no such file in the vault
 

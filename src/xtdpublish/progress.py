@@ -216,15 +216,19 @@ class Progress(Steps):
                 self._ensure_ticker()
 
     def _tick(self) -> None:
-        last = time.monotonic()
+        last, told = time.monotonic(), ""
         while not self._stop.wait(0.1):
             with self._lock:
                 if self.live and self._active:
                     self._draw_active()
                 elif "pdf" in self._active and time.monotonic() - last >= PLAIN_EVERY:
                     last = time.monotonic()
-                    if self._laid_out("pdf"):  # a long layout in a pipe is never silent
-                        self._write(self.err, f"{self._labels['pdf']}…{self._laid_out('pdf')}")
+                    # A long layout in a pipe is never silent, and says each count once
+                    # (writing the file after the last page changes no count).
+                    line = f"{self._labels['pdf']}…{self._laid_out('pdf')}"
+                    if self._laid_out("pdf") and line != told:
+                        self._write(self.err, line)
+                        told = line
 
     def close(self) -> None:
         self._closed = True

@@ -705,3 +705,40 @@ def test_a_themes_colophon_is_the_last_page_cleaned_like_a_note(make_vault, tmp_
     colophon = last.find(".//x:section[@id='colophon']/x:div[@class='colophon']", NS)
     assert "".join(colophon.itertext()) == "Merci à nouset à tous été"
     assert colophon.find(".//x:br", NS) is not None and last.find(".//x:script", NS) is None
+
+
+def test_the_tag_index_has_the_same_name_in_the_epub_as_on_paper_and_in_word():
+    """The same book in each output: the EPUB said "Index des thèmes" where the PDF and the
+    Word document say "Index des étiquettes" (and "Index of topics" for "Index of tags")."""
+    import jinja2
+
+    from xtdpublish.render.epub.book import WORDS as EPUB_WORDS
+    from xtdpublish.render.office.document import words_for
+    from xtdpublish.render.pdf.book import DEFAULT_THEME
+
+    labels = jinja2.Environment(loader=jinja2.FileSystemLoader(str(DEFAULT_THEME))).get_template(
+        "partials/labels.html.j2")
+    for language in EPUB_WORDS:
+        names = {EPUB_WORDS[language]["tag_index"], words_for(language)["tag_index"]}
+        paper = labels.make_module({"language": language})
+        if language in paper.all_labels:
+            names.add(paper.labels["tag_index"])
+        assert len(names) == 1, (language, names)
+
+
+def test_a_web_image_whose_alt_text_is_a_guess_is_linked_by_its_address():
+    """The help vault's ``![](https://twitter.com/obsdmd/status/1580548874246443010)``: the EPUB
+    linked "1580548874246443010", the guess from its address, where the address says more."""
+    from lxml import html as lxml_html
+
+    from xtdpublish.render.epub.xhtml import _clean_image
+
+    paragraph = lxml_html.fragment_fromstring(
+        '<p>A <img src="https://twitter.com/obsdmd/status/158" alt="158" data-alt="guessed"> and '
+        '<img src="https://example.com/pic.png" alt="remote pic"></p>')
+    for image in list(paragraph.iter("img")):
+        _clean_image(image, "a.md", Report())
+    assert [(a.get("href"), a.text) for a in paragraph.iter("a")] == [
+        ("https://twitter.com/obsdmd/status/158", "https://twitter.com/obsdmd/status/158"),
+        ("https://example.com/pic.png", "remote pic")]
+    assert "".join(paragraph.itertext()).startswith("A https://twitter.com/obsdmd/status/158 and ")

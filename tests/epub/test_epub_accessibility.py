@@ -190,3 +190,25 @@ def test_every_language_says_every_part_of_the_summary():
 
     assert all(set(words) == set(WORDS["en"]) for words in WORDS.values())
     assert all("{n}" in words[key][1] for words in WORDS.values() for key in ("guessed", "tables"))
+
+
+def test_the_builds_warning_counts_in_words_and_names_only_the_codes_that_apply():
+    """The help vault's build said "259 image(s) with no alternative text in their note (each
+    is listed with its note and line: a11y.image-alt, a11y.table-header)" with no table at fault."""
+    from types import SimpleNamespace
+
+    from xtdpublish.render.epub.conformance import book_accessibility
+
+    def warning(images: int, tables: int) -> str:
+        report = Report()
+        book_accessibility(SimpleNamespace(guessed_alts=images, headerless_tables=tables),
+                           True, "en", report)
+        [told] = [d.message for d in report.diagnostics if d.code == "epub.conformance"]
+        return told
+
+    assert warning(259, 0) == ("the EPUB does not claim EPUB Accessibility 1.1 - WCAG 2.2 Level "
+                               "AA: 259 images have no alternative text in their note (each place "
+                               "is listed as a11y.image-alt)")
+    assert warning(1, 1).endswith(": one image has no alternative text in its note; one table "
+                                  "has no header row (each place is listed as a11y.image-alt, "
+                                  "a11y.table-header)")

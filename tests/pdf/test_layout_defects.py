@@ -1,7 +1,8 @@
 """Layout defects met on real vaults, each fixed by its mechanism: lines broken after their
 first word (spaces that hang), callout titles alone at a page's foot and empty tinted boxes,
-contents entries whose number is pushed alone onto a line, Obsidian's ``![](youtube)``
-videos, characters no font has, and WeasyPrint's notices about the machine."""
+contents entries whose number is pushed alone onto a line, icons made blocks inside a
+sentence, Obsidian's ``![](youtube)`` videos, characters no font has, and WeasyPrint's
+notices about the machine."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from lxml import html
 from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
@@ -17,7 +19,7 @@ from xtdpublish.config import load_config
 from xtdpublish.render.pdf import book as pdf_renderer
 from xtdpublish.render.pdf import internals
 from xtdpublish.render.pdf.log import report_log
-from xtdpublish.render.pdf.paper import Prepared
+from xtdpublish.render.pdf.paper import Prepared, prepare
 from xtdpublish.report import Report
 from xtdpublish.vault.reader import read_vault
 
@@ -99,6 +101,30 @@ def test_obsidian_video_embed_becomes_the_video_block_with_its_qr_code(tmp_path,
     assert "https://youtu.be/abc123" in text
     assert len({image.name for page in reader.pages for image in page.images}) == 2  # two QR codes
     assert not [d for d in report.diagnostics if d.code == "pdf.remote-image"]
+
+
+def test_an_image_inside_a_sentence_stays_in_its_line_an_image_alone_is_a_block(tmp_path, make_vault):
+    """The help vault's "a green circle with a checkmark ![[synced.svg#icon]] appears in the
+    bottom-right corner": ``p > img:only-child`` (text does not count as a child) made the icon
+    a block, cutting the sentence in two lines around it."""
+    icon = ('<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24"><circle cx="12" '
+            'cy="12" r="10" fill="green"/></svg>')
+    vault = make_vault({
+        "a.md": "# A\n\nUn cercle vert ![[rond.svg|rond]] apparaît en bas.\n\n"
+                "![[grand.svg|Un grand rond]]\n\nFin.\n",
+        "rond.svg": icon, "grand.svg": icon.replace('width="24" height="24"', 'width="200" height="200"'),
+        "xtdpublish.toml": '[site]\ntitle = "T"\nlanguage = "fr"\n',
+    })
+    _, _, reader = build(vault, tmp_path / "out")
+    lines = [" ".join(line.split()) for page in reader.pages for line in page.extract_text().splitlines()]
+    assert "Un cercle vert apparaît en bas." in lines, lines
+    prepared = prepare('<p>Un <img src="a.svg" alt="a"> b</p><p> <img src="b.svg" alt="b"> </p>'
+                       '<p><img src="c.svg" alt="c"><img src="d.svg" alt="d"></p>'
+                       '<p><img class="math" src="e.svg" alt="e"></p>',
+                       type("NoNotes", (), {"notes": ()})())
+    alone = {img.get("alt"): "alone" in (img.get("class") or "").split()
+             for img in html.fromstring(prepared.html).iter("img")}
+    assert alone == {"a": False, "b": True, "c": False, "d": False, "e": False}
 
 
 def test_characters_no_font_has_are_one_warning_per_note(tmp_path, make_vault):

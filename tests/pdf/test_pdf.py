@@ -409,20 +409,25 @@ def test_prepare_links_pictures_and_images_for_paper():
       <picture><source type="image/avif" srcset="file:///vault/a.avif"><source srcset="file:///vault/s.png 1x, file:///vault/l.png 2x">
         <img src="file:///vault/fallback.png" alt="Logo"></picture>
       <img src="https://cdn.example/x.png" alt="remote"><img src="file:///vault/noalt.png">
+      <p>Un tweet : <img src="https://twitter.com/obsdmd/status/158" alt="158" data-alt="guessed"></p>
     </div></section></main></body></html>"""
     prepared = prepare(document, model)
     tree = html.document_fromstring(prepared.html)
     hrefs = [a.get("href") for a in tree.iter("a")]
-    assert hrefs == ["#n-a", "https://e.org/x", "https://e.org/y", "mailto:a@b.ch?subject=Hi"]
+    assert hrefs == ["#n-a", "https://e.org/x", "https://e.org/y", "mailto:a@b.ch?subject=Hi",
+                     "https://cdn.example/x.png", "https://twitter.com/obsdmd/status/158"]
     assert "nowhere" in prepared.html and "rel" in prepared.html  # labels stay, links go
     notes = [li.text for li in tree.find_class("link-notes")[0]]
-    assert notes == ["https://e.org/x", "a@b.ch"]  # the printed URL gets no second copy
+    # the printed URL gets no second copy; a web image is its alt text linked to its URL, or,
+    # its alt text a guess ("158" for a tweet, help vault), the URL itself
+    assert notes == ["https://e.org/x", "a@b.ch", "https://cdn.example/x.png"]
+    assert [a.text for a in tree.find_class("missing-image")] == [
+        "remote", "https://twitter.com/obsdmd/status/158"]
     images = [(img.get("src"), img.get("alt")) for img in tree.iter("img")]
     assert images == [("file:///vault/l.png", "Logo"), ("file:///vault/noalt.png", None)]
     assert not list(tree.iter("picture", "source"))
-    assert tree.find_class("missing-image")[0].text == "remote"
     codes = sorted(code for _, _, code, _ in prepared.diagnostics)
-    assert codes == ["pdf.remote-image"]  # an image's alt text: the reader's (a11y.image-alt)
+    assert codes == ["pdf.remote-image", "pdf.remote-image"]  # an image's alt text: the reader's (a11y.image-alt)
 
 
 def test_links_to_headings_point_at_the_heading(tmp_path, make_vault):

@@ -130,3 +130,21 @@ def test_each_raw_html_table_is_looked_at_between_its_tags_and_its_line_is_right
             "<table><tr><th>b</th></tr></table>\n</div>\n")
     _, report = parse(text)
     assert found(report, "a11y.table-header") == [3005]  # an unclosed table: no guess
+
+
+def test_an_image_of_a_video_page_is_the_video_not_an_image_without_alternative_text():
+    """Obsidian shows ``![](https://www.youtube.com/watch?v=…)`` as the video (the help vault's
+    "Embed web pages"): no "the image 'watch' has no alternative text", and no guessed "watch"
+    for the outputs to print as the video's title (PDF card, EPUB link, Word link)."""
+    from xtdpublish.render.body import video_of
+
+    body, report = parse("![](https://www.youtube.com/watch?v=NnTvZWp5Q7o)\n\n"
+                         "![](https://youtu.be/abc123)\n\n"
+                         "![La visite](https://vimeo.com/42)\n\n"
+                         "![](https://twitter.com/obsdmd/status/158)\n")
+    assert found(report, "a11y.image-alt") == [7]  # a tweet is no video: still an image to describe
+    root = lxml_html.fragment_fromstring(body.html, create_parent="div")
+    videos = [video_of(img) for img in root.iter("img")][:3]
+    assert [v.title for v in videos] == ["https://www.youtube.com/watch?v=NnTvZWp5Q7o",
+                                         "https://youtu.be/abc123", "La visite"]
+    assert [img.get("data-alt") for img in root.iter("img")] == [None, None, None, "guessed"]

@@ -18,6 +18,7 @@ from ..htmlfragment import bound_depth, parse_fragment, remove_keeping_tail, ser
 from ..model import LINK_SCHEME, Link, LinkStatus, Model, Note, sections_at
 from ..report import Report
 from ..transclusion import EmbedBudget, embedded_html
+from ..video_pages import is_video_page
 from .math import MATH_CLASS
 
 LINK_URL = re.compile(re.escape(LINK_SCHEME) + r"(\d+)")
@@ -80,19 +81,6 @@ def render_body(model: Model, note: Note, policy: BodyPolicy) -> str:
     if past and policy.too_deep is not None:
         policy.too_deep(note, past)
     return serialize_fragment(root)
-
-
-def is_video_page(url: str | None) -> bool:
-    """Whether an image's URL is a video's page, as in Obsidian's ``![](https://youtu.be/…)``,
-    which Obsidian shows as the video itself."""
-    parsed = urlparse((url or "").strip())
-    host = parsed.netloc.lower().removeprefix("www.").removeprefix("m.")
-    if parsed.scheme not in ("http", "https"):
-        return False
-    if host == "youtube.com":
-        return parsed.path == "/watch" and "v" in parse_qs(parsed.query) or parsed.path.startswith("/shorts/")
-    return (host == "youtu.be" and len(parsed.path) > 1) or (
-        host == "vimeo.com" and parsed.path.strip("/").isdigit())
 
 
 def video_of(element: html.HtmlElement) -> Video:

@@ -24,6 +24,7 @@ from markdown_it.token import Token
 
 from ..model import LINK_SCHEME
 from ..report import Report
+from ..video_pages import is_video_page
 from .refs import RawRef, closing_inline, plain_text
 
 GUESSED = 'data-alt="guessed"'
@@ -94,6 +95,8 @@ class AccessibilityWalk:
     def _image(self, token: Token, line: int, refs: list[RawRef]) -> None:
         alt = plain_text(token.children or [])
         src = str(token.attrs.get("src", ""))
+        if is_video_page(src):
+            return  # Obsidian shows the video itself; every output prints it as one
         name = _name_of(src, refs)
         if alt and alt != name.rsplit("/", 1)[-1] and not FILE_NAME.fullmatch(alt):
             return

@@ -18,8 +18,8 @@ from ..atomic import write_atomic
 from ..model import Diagnostic, Heading, Severity
 
 # @2: refs lost to make_safe dropped; @3: math; @4: inline tags, fields; @5: bodies through
-# the nh3 allow-list, raw HTML never left unclosed
-FORMAT = f"xtdpublish/parse-cache@5 {__version__}"
+# the nh3 allow-list, raw HTML never left unclosed; @6: a video page's image gets no guessed alt
+FORMAT = f"xtdpublish/parse-cache@6 {__version__}"
 
 
 class ParseCache:

@@ -47,7 +47,7 @@ CSS_FILE = "styles/stylesheet1.css"
 WORDS = {
     "fr": {
         "cover": "Couverture", "colophon": "Colophon", "video": "Vidéo : {url}",
-        "tag_index": "Index des thèmes", "contents": "Table des matières", "landmarks": "Repères",
+        "tag_index": "Index des étiquettes", "contents": "Table des matières", "landmarks": "Repères",
         "title_page": "Page de titre", "start": "Début du guide",
         "cover_alt": "Couverture : {title}", "notes": "{n} notes", "version": "Version du {date}",
         "skipped": "{n} notes du coffre ne sont pas publiées et ne figurent pas dans ce livre.",
@@ -56,7 +56,7 @@ WORDS = {
     },
     "de": {
         "cover": "Umschlag", "colophon": "Impressum", "video": "Video: {url}",
-        "tag_index": "Themenverzeichnis", "contents": "Inhaltsverzeichnis",
+        "tag_index": "Schlagwortverzeichnis", "contents": "Inhaltsverzeichnis",
         "landmarks": "Orientierungspunkte",
         "title_page": "Titelseite", "start": "Beginn des Leitfadens",
         "cover_alt": "Umschlag: {title}", "notes": "{n} Notizen", "version": "Stand vom {date}",
@@ -66,7 +66,7 @@ WORDS = {
     },
     "it": {
         "cover": "Copertina", "colophon": "Colophon", "video": "Video: {url}",
-        "tag_index": "Indice dei temi", "contents": "Indice", "landmarks": "Punti di riferimento",
+        "tag_index": "Indice delle etichette", "contents": "Indice", "landmarks": "Punti di riferimento",
         "title_page": "Frontespizio", "start": "Inizio della guida",
         "cover_alt": "Copertina: {title}", "notes": "{n} note", "version": "Versione del {date}",
         "skipped": "{n} note della raccolta non sono pubblicate e non compaiono in questo libro.",
@@ -75,7 +75,7 @@ WORDS = {
     },
     "en": {
         "cover": "Cover", "colophon": "Colophon", "video": "Video: {url}",
-        "tag_index": "Index of topics", "contents": "Contents", "landmarks": "Landmarks",
+        "tag_index": "Index of tags", "contents": "Contents", "landmarks": "Landmarks",
         "title_page": "Title page", "start": "Start of the guide",
         "cover_alt": "Cover: {title}", "notes": "{n} notes", "version": "Version of {date}",
         "skipped": "{n} notes of the vault are not published and are not in this book.",

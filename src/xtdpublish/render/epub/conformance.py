@@ -90,9 +90,11 @@ def book_accessibility(chapters: Chapters, has_images: bool, language: str,
     summary.append(words["no_claim"] if shortfalls else words["claim"])
     claim = () if shortfalls else (("dcterms:conformsTo", CONFORMS_TO), ("a11y:certifiedBy", CERTIFIED_BY))
     if shortfalls:
+        codes = [code for code, n in (("a11y.image-alt", chapters.guessed_alts),
+                                      ("a11y.table-header", chapters.headerless_tables)) if n]
         report.warning(PLACE, None, "epub.conformance",
                        f"the EPUB does not claim {CONFORMS_TO}: " + "; ".join(_reasons(chapters))
-                       + " (each is listed with its note and line: a11y.image-alt, a11y.table-header)")
+                       + f" (each place is listed as {', '.join(codes)})")
     return (
         *modes,
         ("schema:accessModeSufficient", "textual"),
@@ -108,9 +110,12 @@ def _count(forms: tuple[str, str], n: int) -> str:
 
 
 def _reasons(chapters: Chapters) -> list[str]:
+    """What the book falls short of, in the build's words (English, like every diagnostic)."""
     reasons = []
     if chapters.guessed_alts:
-        reasons.append(f"{chapters.guessed_alts} image(s) with no alternative text in their note")
+        reasons.append(_count(("one image has no alternative text in its note",
+                               "{n} images have no alternative text in their note"), chapters.guessed_alts))
     if chapters.headerless_tables:
-        reasons.append(f"{chapters.headerless_tables} table(s) without a header row")
+        reasons.append(_count(("one table has no header row", "{n} tables have no header row"),
+                              chapters.headerless_tables))
     return reasons

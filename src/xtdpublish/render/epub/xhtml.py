@@ -228,7 +228,7 @@ def _clean_image(element, where: str, report: Report) -> None:
     if src.startswith(("http://", "https://")):
         # The book reads nothing from the network: the reader may follow the link instead.
         link = html.Element("a", {"href": src})
-        link.text = alt or src
+        link.text = src if element.get("data-alt") == "guessed" else alt or src  # a guess says less
         link.tail = element.tail
         element.getparent().replace(element, link)
         report.info(where, None, "epub.remote-image",

@@ -3,7 +3,7 @@
 On paper a link must be readable without a mouse: internal links keep their target
 (the CSS prints « (p. N) »), external ones get their URL in a footnote, anything else
 (``file:``, relative, a missing anchor) prints its label alone. Images take the best
-source of a ``<picture>`` or ``srcset``; remote images are not fetched.
+source of a ``<picture>`` or ``srcset``; remote images are not fetched but linked to.
 """
 
 from __future__ import annotations
@@ -179,6 +179,8 @@ def _paper_image(image, note: str | None, prepared: Prepared) -> None:
         del image.attrib["srcset"]
         image.attrib.pop("sizes", None)
     src = (image.get("src") or "").strip()
+    if _alone_in_paragraph(image):
+        image.set("class", (image.get("class", "") + " alone").strip())
     if note is None:
         return
     prepared.sources.setdefault(src, (note, None))
@@ -187,13 +189,26 @@ def _paper_image(image, note: str | None, prepared: Prepared) -> None:
         prepared.diagnostics.append((note, line, "pdf.remote-image",
                                      f"image {src} is on the web and is not printed: "
                                      "copy it into the vault and link the copy"))
-        _replace_by_alt(image)
-        return
+        _link_instead(image, src)
 
 
-def _replace_by_alt(image) -> None:
+def _alone_in_paragraph(image) -> bool:
+    """An image that is its paragraph's whole content: the theme shows it as a block. CSS's
+    ``:only-child`` cannot say it, as text is no child: an icon inside a sentence stays inline.
+    A formula drawn alone in its paragraph stays on the text's baseline (formulas.py)."""
+    parent = image.getparent()
+    return (parent is not None and parent.tag == "p" and len(parent) == 1
+            and not (parent.text or "").strip() and not (image.tail or "").strip()
+            and "math" not in (image.get("class") or "").split())
+
+
+def _link_instead(image, src: str) -> None:
+    """A web image, not fetched: its alt text as a link to it (the URL then goes in the note's
+    link notes), or the URL itself where the alt text is only a guess from the address (a
+    tweet's "1580548874246443010"), as the EPUB does."""
     alt = (image.get("alt") or "").strip()
-    span = html.Element("span", {"class": "missing-image"})
-    span.text = alt
-    span.tail = image.tail
-    image.getparent().replace(image, span)
+    guessed = not alt or image.get("data-alt") == "guessed"
+    link = html.Element("a", {"href": src, "class": "missing-image url" if guessed else "missing-image"})
+    link.text = src if guessed else alt
+    link.tail = image.tail
+    image.getparent().replace(image, link)

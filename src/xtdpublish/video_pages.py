@@ -1,0 +1,23 @@
+"""Which URLs are a video's own page, as Obsidian sees them in ``![](https://youtu.be/…)``.
+
+Obsidian shows such an image as the video itself: the reader does not hear it as an image
+without alternative text (vault/accessibility.py), and every output prints it as a video
+(render/body.py).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+
+def is_video_page(url: str | None) -> bool:
+    """Whether an image's URL is a video's page, as in Obsidian's ``![](https://youtu.be/…)``,
+    which Obsidian shows as the video itself."""
+    parsed = urlparse((url or "").strip())
+    host = parsed.netloc.lower().removeprefix("www.").removeprefix("m.")
+    if parsed.scheme not in ("http", "https"):
+        return False
+    if host == "youtube.com":
+        return parsed.path == "/watch" and "v" in parse_qs(parsed.query) or parsed.path.startswith("/shorts/")
+    return (host == "youtu.be" and len(parsed.path) > 1) or (
+        host == "vimeo.com" and parsed.path.strip("/").isdigit())
