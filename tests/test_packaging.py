@@ -66,7 +66,8 @@ def _imported_top_names() -> set[str]:
 def test_every_runtime_dependency_is_imported_by_the_package():
     imported = _imported_top_names()
     import_name = {"PyYAML": "yaml", "markdown-it-py": "markdown_it",
-                   "mdit-py-plugins": "mdit_py_plugins"}
+                   "mdit-py-plugins": "mdit_py_plugins", "pypandoc_binary": "pypandoc",
+                   "Pillow": "PIL"}
     for requirement in PROJECT["dependencies"]:
         name = requirement.split(">")[0].split("=")[0].split("[")[0].strip()
         assert import_name.get(name, name.replace("-", "_").lower()) in imported, name

@@ -290,7 +290,7 @@ class Progress(Steps):
         for item in told:
             severity = str(item.first.severity)
             for number, line in enumerate(lines(item, details)):
-                line = printable(line)  # a file name may hold what a terminal obeys
+                line = printable(line, "")  # a file name may hold what a terminal obeys, or a newline
                 if number == 0:
                     line = self._colour_severity(line, severity, mark)
                 self._write(self.err, line)
