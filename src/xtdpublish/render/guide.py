@@ -25,6 +25,7 @@ from .body import BodyPolicy, anchor_id, render_body
 from .limits import with_shown_tags
 from .math import MATH_CLASS, math_as_text
 
+BCP47 = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 NO_TYPOGRAPHY = {"code", "pre", "kbd", "samp", "var", "script", "style", "svg", "math"}
 # A note may carry raw HTML; these would restyle or fetch for the whole book.
@@ -315,3 +316,15 @@ def _typeset_tree(element, language: str) -> None:
             _typeset_tree(child, language)
     if element.tail:
         element.tail = typeset(element.tail, language)
+
+
+def language_tag(language: str, config: Config, report: Report, code: str, instead: str) -> str:
+    """``language`` as a BCP 47 tag (``fr_CH`` → ``fr-CH``) for a document's metadata, else
+    ``"en"`` with one warning ``code``; ``instead`` says what the document says then."""
+    tag = language.strip().replace("_", "-")
+    if BCP47.fullmatch(tag):
+        return tag
+    report.warning(str(config.source or "xtdpublish.toml"), None, code,
+                   f"site.language = {language!r} is not a language tag such as \"fr\" or "
+                   f"\"fr-CH\"; {instead}")
+    return "en"

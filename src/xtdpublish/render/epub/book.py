@@ -10,7 +10,6 @@ the package document, all streamed into a reproducible zip (package.py).
 from __future__ import annotations
 
 import mimetypes
-import re
 import textwrap
 import uuid
 from dataclasses import dataclass, replace
@@ -34,12 +33,12 @@ from .package import XHTML_TYPE, BookWriter, Package
 from .xhtml import clean_svg
 from .pages import (COVER_FILE, NAV_FILE, TITLE_FILE, colophon_page, cover_page,
                          nav_document, tag_index_page, title_page)
-from ..guide import Guide, build_guide, find_theme, format_date, source_date, vault_file
+from ..guide import (Guide, build_guide, find_theme, format_date, language_tag, source_date,
+                     vault_file)
 
 __all__ = ["render", "VaultImages"]
 
 OUTPUT_NAME = "guide.epub"
-BCP47 = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 INLINE_PARENTS = {"p", "span", "a", "em", "strong", "b", "i", "mark", "small", "sub", "sup",
                   "q", "cite", "label", "h1", "h2", "h3", "h4", "h5", "h6"}
 CSS_FILE = "styles/stylesheet1.css"
@@ -103,7 +102,8 @@ def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[
     guide = build_guide(model, replace(epub_policy(model, images, words), too_deep=depth_warning(report)))
     if not guide.title.strip():  # a book needs a title (nav heading, dc:title): the vault's name
         guide = replace(guide, title=model.root.resolve().name)
-    guide = replace(guide, language=book_language(guide.language, config, report))
+    guide = replace(guide, language=language_tag(guide.language, config, report, "epub.language",
+                                                  'the EPUB says "en"'))
     theme = find_theme(model.root, config)
     chapters = Chapters(guide, report, words["failed"])
     media = [file for file in images.files if FROM_CHAPTER + file.href in chapters.image_srcs]
@@ -206,17 +206,6 @@ def video_link(element: html.HtmlElement, video: Video, label: str) -> html.Html
     paragraph.append(link)
     wrapper.append(paragraph)
     return wrapper
-
-
-def book_language(language: str, config: Config, report: Report) -> str:
-    """A BCP 47 tag for dc:language (EPUBCheck refuses "C", "fr_CH" or "French")."""
-    tag = language.strip().replace("_", "-")
-    if BCP47.fullmatch(tag):
-        return tag
-    report.warning(str(config.source or "xtdpublish.toml"), None, "epub.language",
-                   f"site.language = {language!r} is not a language tag such as \"fr\" or \"fr-CH\"; "
-                   "the EPUB says \"en\"")
-    return "en"
 
 
 def book_identifier(model: Model) -> str:

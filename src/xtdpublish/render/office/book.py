@@ -26,7 +26,7 @@ from ...model import Link, Model, Note
 from ...report import Report
 from ..body import BodyPolicy, Video, anchor_id
 from ..epub.book import modified_time
-from ..guide import Guide, Section, build_guide, find_theme
+from ..guide import Guide, Section, build_guide, find_theme, language_tag
 from . import pandoc_ast as ast
 from .bookmarks import Bookmarks
 from .document import Composer, words_for
@@ -36,7 +36,6 @@ from .pandoc_run import PandocError, convert
 
 TOC_DEPTH = 2
 TAG_INDEX = "tag-index"
-BCP47 = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 INLINE_PARENTS = {"p", "span", "a", "em", "strong", "b", "i", "mark", "small", "sub", "sup", "q",
                   "cite", "label", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"}
 VIDEO_HOSTS = {"youtube.com", "youtu.be", "vimeo.com", "dailymotion.com", "peertube.tv"}
@@ -53,7 +52,8 @@ def render_odt(model: Model, config: Config, out_dir: Path, report: Report) -> l
 
 def render(model: Model, config: Config, out_dir: Path, report: Report, kind: str) -> list[Path]:
     images = OfficeImages(model, out_dir, report)
-    language = office_language(model.site.language or "en", config, report)
+    language = language_tag(model.site.language or "en", config, report, "office.language",
+                            'the Word and LibreOffice documents say "en"')
     words = words_for(language)
     pictures: dict[str, tuple[str, str | None]] = {}
     guide = build_guide(model, office_policy(model, images, words, pictures))
@@ -153,17 +153,6 @@ def reference_document(model: Model, config: Config, kind: str) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
-
-
-def office_language(language: str, config: Config, report: Report) -> str:
-    """A BCP 47 tag for the document (pandoc would otherwise take the locale's: ``C``)."""
-    tag = language.strip().replace("_", "-")
-    if BCP47.fullmatch(tag):
-        return tag
-    report.warning(str(config.source or "xtdpublish.toml"), None, "office.language",
-                   f"site.language = {language!r} is not a language tag such as \"fr\" or "
-                   "\"fr-CH\"; the Word and LibreOffice documents say \"en\"")
-    return "en"
 
 
 def _live_url(model: Model, anchor: str) -> str | None:
