@@ -12,6 +12,15 @@ PNG = bytes.fromhex(
 )
 
 
+def use_bomb(levels: int) -> str:
+    """Ten <use> a level, each repeating the level below: 10 ** levels rectangles."""
+    parts = ['<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+             'width="100" height="100"><defs><rect id="l0" width="1" height="1"/>']
+    for level in range(1, levels + 1):
+        parts.append(f'<g id="l{level}">' + f'<use xlink:href="#l{level - 1}"/>' * 10 + "</g>")
+    return "".join(parts) + f'</defs><use xlink:href="#l{levels}"/></svg>'
+
+
 def hostile_files(port: int) -> dict[str, str | bytes]:
     """The vault's files; ``port`` is a loopback port that must never be connected to."""
     url = f"http://127.0.0.1:{port}"

@@ -30,21 +30,13 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from hostile import PNG, make_hostile_vault
+from hostile import PNG, make_hostile_vault, use_bomb
 
 TESTS = Path(__file__).parent
 XTD = [sys.executable, "-m", "xtdpublish"]
 OUTPUTS = ("model.json", "guide.pdf", "guide.epub", "feed.json", "rss.xml", "atom.xml")
 SECONDS = 1_800  # a ceiling far above what it takes, so that a hang fails rather than waits
 MEMORY = 4 * 1024**3  # peak resident memory of the build and its workers
-
-
-def use_bomb(levels: int) -> str:
-    parts = ['<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-             'width="100" height="100"><defs><rect id="l0" width="1" height="1"/>']
-    for level in range(1, levels + 1):
-        parts.append(f'<g id="l{level}">' + f'<use xlink:href="#l{level - 1}"/>' * 10 + "</g>")
-    return "".join(parts) + f'</defs><use xlink:href="#l{levels}"/></svg>'
 
 
 ROUND_TWO = {

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from hostile import use_bomb
 from xtdpublish.config import load_config
 from xtdpublish.render.pdf import book as pdf_renderer
 from xtdpublish.render.pdf import budget
@@ -20,15 +21,6 @@ from xtdpublish.report import Report
 from xtdpublish.vault.reader import read_vault
 
 NOTICE = "Cette note n’a pas pu être mise en page ; voir le rapport de construction."
-
-
-def use_bomb(levels: int) -> str:
-    """Ten <use> a level, each repeating the level below: 10 ** levels rectangles."""
-    parts = ['<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-             'width="100" height="100"><defs><rect id="l0" width="1" height="1"/>']
-    for level in range(1, levels + 1):
-        parts.append(f'<g id="l{level}">' + f'<use xlink:href="#l{level - 1}"/>' * 10 + "</g>")
-    return "".join(parts) + f'</defs><use xlink:href="#l{levels}"/></svg>'
 
 
 NOTES = {
