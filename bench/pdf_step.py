@@ -96,7 +96,7 @@ def main(mode: str, vault: Path, html_file: Path | None = None) -> None:
         if mode == "pipeline":
             pdf.render(model, config, Path(out), report)
         else:
-            fetcher = pdf._fetcher(model, theme, report)
+            fetcher = pdf._fetcher(model, config, theme, report)
             document = HTML(string=html_file.read_text(encoding="utf-8"), base_url="file://vault/",
                             url_fetcher=fetcher).render(presentational_hints=True)
             document.write_pdf(Path(out) / "alone.pdf", pdf_variant="pdf/ua-1", pdf_identifier=True)
