@@ -23,6 +23,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -33,6 +34,7 @@ from . import atomic
 METHODS = ("fork", "forkserver", "spawn")
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 PARENT_CHECK_SECONDS = 0.25
+THREAD_SETTLE_TRIES = 25  # of 2 ms: how long a just-joined thread may take to exit
 STOPPING = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -244,8 +246,19 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _threads() -> int:
-    """The threads of this process, those no Python code started included (Linux counts them)."""
+    """The threads of this process, those no Python code started included (Linux counts them).
+
+    A Python thread that was just joined can still be listed for a moment: ``join()`` returns
+    when its Python state is gone, before the system thread has exited (the progress ticker,
+    stopped right before a start). While only this thread runs Python, wait briefly for the
+    count to settle; a native thread (GLib's, say) stays and is counted."""
     try:
-        return len(os.listdir("/proc/self/task"))
+        count = len(os.listdir("/proc/self/task"))
+        waited = 0
+        while count > 1 and threading.active_count() == 1 and waited < THREAD_SETTLE_TRIES:
+            time.sleep(0.002)
+            waited += 1
+            count = len(os.listdir("/proc/self/task"))
+        return count
     except OSError:
         return threading.active_count()
