@@ -3,7 +3,8 @@
 With ``eleventyNavigation`` (key, parent, title, order) the tree hangs from the
 ``guide.root`` note's key; children go by ``order``, then by where the parent's body
 first links to them (MuseumXTD's index lists its four parts in reading order), then
-by title. Without it, folders give the tree. Every published note appears exactly
+by title. Without it, folders give the tree, in the order of Obsidian Publish's
+navigation where the vault has one (publish_site.py). Every published note appears exactly
 once: what no branch reaches goes to a last "unlisted" branch.
 """
 
@@ -54,11 +55,16 @@ def build_nav(
     site_title: str,
     language: str,
     report: Report,
+    ordering: Sequence[str] = (),
+    home: str | None = None,
 ) -> Navigation:
+    """Without eleventyNavigation, a site's own navigation (Obsidian Publish's) can shape the
+    folders' tree: ``ordering``, vault paths of folders and notes in its order, orders each
+    folder's entries, and ``home`` (a note's path) is the root unless ``root_path`` is set."""
     items = sorted(items, key=lambda item: item.path)
     if any(item.key is not None for item in items):
         return _from_keys(items, root_path, site_title, language, report)
-    return _from_folders(items, root_path, site_title, report)
+    return _from_folders(items, root_path or home, site_title, report, ordering)
 
 
 def title_key(title: str) -> tuple[str, str]:
@@ -263,7 +269,10 @@ def _descendants(items, parent_of: dict[str, NavItem]) -> dict[str, int]:
     return counts
 
 
-def _from_folders(items, root_path, site_title, report) -> Navigation:
+def _from_folders(items, root_path, site_title, report, ordering: Sequence[str] = ()) -> Navigation:
+    position: dict[str, int] = {}
+    for index, path in enumerate(ordering):
+        position.setdefault(path, index)
     root = next((i for i in items if i.path == (root_path or "index.md")), None)
     if root_path and root is None:
         report.warning(root_path, None, "nav.root",
@@ -295,8 +304,13 @@ def _from_folders(items, root_path, site_title, report) -> Navigation:
                          key=lambda f: -f.count("/") if f else 1):
         notes = sorted(folders.get(folder, ()), key=lambda i: (title_key(i.title), i.path))
         below = sorted(subfolders.get(folder, ()), key=lambda f: (title_key(posixpath.basename(f)), f))
-        built[folder] = tuple(NavNode(title=i.title, note=i.id) for i in notes) + tuple(
-            NavNode(title=posixpath.basename(f), kind="folder", children=built.pop(f)) for f in below)
+        entries = [(i.path, NavNode(title=i.title, note=i.id)) for i in notes] + [
+            (f, NavNode(title=posixpath.basename(f), kind="folder", children=built.pop(f)))
+            for f in below]
+        if position:  # the listed entries in their order, then the others as they were
+            entries = [entry for _, entry in sorted(
+                enumerate(entries), key=lambda e: (position.get(e[1][0], math.inf), e[0]))]
+        built[folder] = tuple(node for _, node in entries)
 
     title = site_title or (root.title if root else "")
     tree = NavNode(title=title, note=root.id if root else None, kind="root", children=built[""])

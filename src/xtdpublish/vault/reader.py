@@ -43,6 +43,7 @@ from .refs import without_lost_refs
 from .sanitize import clean_html
 from .metadata import choose_title, merge_tags
 from .nav import NavItem, build_nav
+from .publish_site import read_publish_site
 from .note_ids import note_ids, outside_ids
 from .office_notes import read_office_notes
 from .parallel import map_shared
@@ -129,9 +130,11 @@ def read_vault(root: Path, config: Config, report: Report, cache: ParseCache | N
                         {ids[s.path]: bodies[s.path].headings for s in sources})
 
     site = _printable(_site(config), config, report)
+    publish = read_publish_site(root, report)
     navigation = build_nav(
         [_nav_item(s, ids[s.path], titles[s.path][0], links[ids[s.path]]) for s in sources],
         config.guide.root, site.title, site.language, report,
+        publish.ordering, publish.root_among({s.path for s in sources}),
     )
     notes = tuple(
         _note(s, ids[s.path], titles[s.path], bodies[s.path], links[ids[s.path]],
