@@ -129,6 +129,17 @@ def test_navigation_root_only_when_index_has_eleventy_navigation(make_vault):
     assert guess.root is None and "folders" in guess.root_reason
 
 
+def test_an_obsidian_publish_site_says_the_guide_follows_it(make_vault):
+    vault = make_vault({"Home.md": "x", "A/b.md": "x", "site-options.json": json.dumps(
+        {"indexFile": "Home", "navigationOrdering": ["A", "A/b.md", "Home.md"]})})
+    guess = guess_config(vault)
+    assert guess.root is None  # the build takes Home.md from site-options.json itself
+    assert "site-options.json" in guess.root_reason and "Home.md" in guess.root_reason
+    assert "order of its navigation" in guess.root_reason
+    missing = make_vault({"a.md": "x", "site-options.json": '{"indexFile": "Home"}'}, "other")
+    assert "site-options" not in guess_config(missing).root_reason  # Home.md is not there
+
+
 def test_tags_are_counted_per_note_from_every_spelling(make_vault):
     vault = make_vault({
         "a.md": "---\ntags: ressource forum\n---\n",

@@ -116,7 +116,7 @@ def guess_config(vault: Path) -> Guess:
     guess.logo, guess.logo_reason = guess_logo(vault)
     guess.breaks, guess.breaks_reason = guess_breaks(vault, notes)
     guess.titles, guess.titles_reason = guess_titles(notes, vault)
-    guess.root, guess.root_reason = guess_root(notes)
+    guess.root, guess.root_reason = guess_root(notes, _publish_options(vault))
     guess.tags = tags_in_use(notes)
     guess.feed_tags = [tag for tag, _ in guess.tags if RESOURCE_TAG.fullmatch(_plain(tag))][:1]
     assets = scan_vault(vault, VaultConfig(), Report()).assets
@@ -306,7 +306,7 @@ def _publish_options(vault: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def guess_root(notes: list[NoteInfo]) -> tuple[str | None, str]:
+def guess_root(notes: list[NoteInfo], publish: dict | None = None) -> tuple[str | None, str]:
     with_nav = [n for n in notes if isinstance(n.meta.get("eleventyNavigation"), dict)]
     index = next((n for n in with_nav if n.path == "index.md"), None)
     if index is not None:
@@ -315,6 +315,12 @@ def guess_root(notes: list[NoteInfo]) -> tuple[str | None, str]:
     if with_nav:
         return None, (f"{len(with_nav)} notes have eleventyNavigation, but not index.md: "
                       "set the note at the top of the tree")
+    home = (publish or {}).get("indexFile")
+    if isinstance(home, str) and any(n.path == f"{home.strip('/')}.md" for n in notes):
+        ordered = " in the order of its navigation" if (publish or {}).get("navigationOrdering") else ""
+        return None, (f"no eleventyNavigation in the notes: the guide follows Obsidian Publish's "
+                      f"site (site-options.json), its folders{ordered}, from its home page "
+                      f"{home.strip('/')}.md")
     return None, "no eleventyNavigation in the notes: the guide's parts follow the folders"
 
 
