@@ -25,12 +25,17 @@ ALIGN = {"left": "AlignLeft", "right": "AlignRight", "center": "AlignCenter"}
 # The reference documents' paragraph styles (themes/default/reference.docx and .odt).
 # No spaces: ODF style names are XML names, and Word's style ids are the names without them.
 CALLOUT, CALLOUT_TITLE, EMBED, VIDEO = "Callout", "CalloutTitle", "Embed", "Video"
+# Word and LibreOffice draw one box round neighbouring paragraphs with the same borders:
+# between two callouts, a line a few points high keeps them two boxes (holding a no-break
+# space: pandoc's Word writer leaves an empty paragraph out).
+CALLOUT_GAP = "CalloutGap"
 
 
 class BodyReader(InlineReader):
     def __init__(self, pictures: dict[str, tuple[str, str | None]] | None = None) -> None:
         super().__init__(pictures)
         self.in_embed = 0
+        self.in_callout = 0
 
     def body(self, root) -> list[dict]:
         """The blocks of a whole body; its footnotes become pandoc notes at their calls."""
@@ -59,6 +64,8 @@ class BodyReader(InlineReader):
                 produced = self.block(child)
                 if carried and produced and _bookmark_first(carried, produced[0]):
                     carried = []
+                if out and produced and _is_callout(out[-1]) and _is_callout(produced[0]):
+                    out.append(ast.div(ast.styled(CALLOUT_GAP), [ast.para(ast.text("\u00a0"))]))
                 out += produced
                 pending = ast.text(child.tail or "")
             else:
@@ -140,8 +147,10 @@ class BodyReader(InlineReader):
         code = next(element.iter("code"), None)
         classes = ((code.get("class") if code is not None else element.get("class")) or "").split()
         languages = [c.removeprefix("language-") for c in classes if c.startswith("language-")]
-        text = element.text_content()
-        return ast.node("CodeBlock", [ast.attr("", languages[:1]), text.removesuffix("\n")])
+        text = element.text_content().removesuffix("\n")
+        if self.in_callout:  # a CodeBlock would leave the callout's box: its lines, in code
+            return ast.para(_code_lines(text))
+        return ast.node("CodeBlock", [ast.attr("", languages[:1]), text])
 
     def figure(self, element) -> dict:
         caption = next((c for c in element if c.tag == "figcaption"), None)
@@ -174,7 +183,11 @@ class BodyReader(InlineReader):
                     blocks.append(ast.div(ast.styled(CALLOUT_TITLE), [ast.para(title)]))
                 element.remove(child)
                 break
-        return ast.div(ast.styled(CALLOUT), blocks + self.blocks(element, ast.para))
+        self.in_callout += 1
+        try:
+            return ast.div(ast.styled(CALLOUT), blocks + self.blocks(element, ast.para))
+        finally:
+            self.in_callout -= 1
 
     def table(self, element) -> dict:
         head, body, caption = [], [], []
@@ -288,3 +301,21 @@ def _remove(element) -> None:
     parent = element.getparent()
     if parent is not None:
         parent.remove(element)
+
+
+def _is_callout(block: dict) -> bool:
+    return block.get("t") == "Div" and ["custom-style", CALLOUT] in block["c"][0][2]
+
+
+def _code_lines(text: str) -> list[dict]:
+    """A code block's lines as inline code with line breaks; the indentation kept as no-break
+    spaces, which neither writer collapses."""
+    inlines: list[dict] = []
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            inlines.append(ast.node("LineBreak"))
+        stripped = line.lstrip(" ")
+        line = "\u00a0" * (len(line) - len(stripped)) + stripped
+        if line:
+            inlines.append(ast.code(line))
+    return inlines
