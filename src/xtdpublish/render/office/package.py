@@ -6,7 +6,8 @@ the entries' become the build's (``SOURCE_DATE_EPOCH``, else the newest note's),
 same inputs give the same bytes. Its table of contents is an empty field (Word fills it
 when the reader updates it; LibreOffice shows it empty): the entries are written in, as
 links to their headings. DOCX carries each image's ``data:`` URI a second time as its
-description; ODT carries no alt text at all: both get the image's alt text.
+description; ODT carries no alt text at all: both get the image's alt text. An ODT's
+formulas get their bar fences in the MathML 2 form LibreOffice reads (odf_math.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
+
+from .odf_math import for_libreoffice
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ DOCX_DATES = re.compile(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>
 DOCX_IMAGE_DESCR = re.compile(r'(<pic:cNvPr descr=")data:[^"]*(")')
 ODT_TOC_END = "</text:table-of-content>"
 ODT_DATES = re.compile(r"(<(meta:creation-date|dc:date)>)[^<]*(</\2>)")
+ODT_FORMULA = re.compile(r"Formula-\d+/content\.xml")
 ODT_FRAME = re.compile(r'(<draw:frame draw:name="img(\d+)"[^>]*>\s*<draw:image [^>]*/>)')
 
 
@@ -57,6 +61,8 @@ def finish(source: Path, target: Path, kind: str, finishing: Finishing) -> None:
             data = pandoc.read(item)
             if item.filename in edits:
                 data = edits[item.filename](data.decode("utf-8"), finishing).encode("utf-8")
+            elif kind == "odt" and ODT_FORMULA.fullmatch(item.filename):
+                data = for_libreoffice(data.decode("utf-8")).encode("utf-8")
             entry = zipfile.ZipInfo(item.filename, date_time=date_time)
             entry.create_system = 3
             entry.external_attr = 0o644 << 16
