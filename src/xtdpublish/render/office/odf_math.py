@@ -2,7 +2,7 @@
 
 pandoc writes ``\\left| … \\right|`` (and ``vmatrix``, ``cases``, ``\\left. … \\right|``,
 ``\\middle|``) as MathML 3: stretchy ``<mo>`` at both ends of an ``<mrow>``. LibreOffice
-(checked with 7.4 and 24.8) turns such a pair into its own ``left … right`` and knows no bar
+(7.4, the one checked) turns such a pair into its own ``left … right`` and knows no bar
 there: each bar prints as « ¿ », and a fence with one side (``cases``' brace) gets a stray
 brace at the end. ODF's formulas are MathML 2, whose fences are ``<mfenced>``, and
 LibreOffice reads those right, one side empty included. So, in each formula of an .odt:
