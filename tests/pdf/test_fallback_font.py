@@ -3,6 +3,7 @@ character by character, on any machine; what no shipped font has is one warning 
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
@@ -118,7 +119,8 @@ def test_a_symbol_does_not_make_its_line_taller():
 
 def test_on_a_machine_without_fonts_of_its_own_the_symbols_still_print(tmp_path, make_vault):
     """Fontconfig with no font folder at all: only the theme's fonts (a user's machine may
-    have no DejaVu). The symbols come from the fallback font, not boxes."""
+    have no DejaVu). The symbols come from the fallback font, not boxes, and the code from
+    the theme's own monospaced font, not the text's."""
     vault = make_vault({"Symboles.md": NOTE, "xtdpublish.toml": CONFIG})
     conf = tmp_path / "fonts.conf"
     conf.write_text(f'<?xml version="1.0"?>\n<fontconfig><cachedir>{tmp_path / "cache"}</cachedir></fontconfig>\n')
@@ -132,4 +134,6 @@ def test_on_a_machine_without_fonts_of_its_own_the_symbols_still_print(tmp_path,
     assert run.returncode == 0, run.stderr[-2000:]
     count, names = run.stdout.strip().split(" ", 1)
     assert count == "0", run.stdout
-    assert "DejaVu" not in names and "Guide-Symbols" in names, names
+    shipped = {str(TTFont(font)["name"].getDebugName(6)) for font in (THEME / "fonts").glob("*.ttf")}
+    used = set(ast.literal_eval(names))  # the sorted list the script printed
+    assert used <= shipped and {"GuideSymbols-Regular", "DejaVuSansMono"} <= used, (used, shipped)

@@ -189,7 +189,7 @@ def test_the_default_fonts_have_digits_of_one_width_and_a_figure_space_as_wide()
     # Guide Symbols, the fallback, has no digits (tests/pdf/test_fallback_font.py).
     fonts = sorted(path for path in (pdf_renderer.DEFAULT_THEME / "fonts").glob("*.ttf")
                    if not path.name.startswith("GuideSymbols"))
-    assert len(fonts) == 5
+    assert len(fonts) == 6  # Charis SIL ×3, Lato ×2, DejaVu Sans Mono
     for path in fonts:
         font = TTFont(path)
         cmap, metrics = font.getBestCmap(), font["hmtx"]
