@@ -134,6 +134,7 @@ def test_on_a_machine_without_fonts_of_its_own_the_symbols_still_print(tmp_path,
     assert run.returncode == 0, run.stderr[-2000:]
     count, names = run.stdout.strip().split(" ", 1)
     assert count == "0", run.stdout
-    shipped = {str(TTFont(font)["name"].getDebugName(6)) for font in (THEME / "fonts").glob("*.ttf")}
     used = set(ast.literal_eval(names))  # the sorted list the script printed
-    assert used <= shipped and {"GuideSymbols-Regular", "DejaVuSansMono"} <= used, (used, shipped)
+    # WeasyPrint names a font of the theme's @font-face after its family: all are "Guide …"
+    assert all(name.startswith("Guide-") for name in used), used
+    assert {"Guide-Symbols", "Guide-Mono", "Guide-Serif"} <= used, used
