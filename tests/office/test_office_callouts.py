@@ -1,4 +1,5 @@
-"""Callouts in Word and LibreOffice: each its own box, code inside it (issue 16's follow-up).
+"""Callouts in Word and LibreOffice: each its own box, code inside it, a callout inside a
+callout set in (issue 16's follow-ups).
 
 Word and LibreOffice draw one box round neighbouring paragraphs that have the same borders,
 so two callouts in a row read as one; and pandoc writes a code block in its own style,
@@ -34,6 +35,11 @@ Entre les deux.
 
 > [!tip] Troisième
 > Seul.
+>
+> > [!note] Dedans
+> > Imbriqué.
+>
+> Fin du troisième.
 """
 
 
@@ -58,9 +64,11 @@ def test_two_callouts_in_a_row_are_two_boxes(built, kind):
     path = built / f"guide.{kind}"
     styles = paragraph_styles(path)
     runs = "".join(("G" if s == "CalloutGap" else "T" if s == "CalloutTitle" else
-                    "C" if s == "Callout" else "-") for s in styles)
-    # Premier (title, text), a gap, Second (title, text, code, text), text, Troisième (title, text)
-    assert "TCGTCCC-TC" in runs, runs
+                    "C" if s == "Callout" else "n" if s == "CalloutNestedTitle" else
+                    "N" if s == "CalloutNested" else "-") for s in styles)
+    # Premier (title, text), a gap, Second (title, text, code, text), text, Troisième (title,
+    # text, a callout inside it set in (N), its text again)
+    assert "TCGTCCC-TCnNC" in runs, runs
     assert runs.count("G") == 1 + 399  # one between each two neighbours, none elsewhere
     assert "GG" not in runs and not runs.startswith("G") and "-G" not in runs and "G-" not in runs
 

@@ -29,6 +29,8 @@ CALLOUT, CALLOUT_TITLE, EMBED, VIDEO = "Callout", "CalloutTitle", "Embed", "Vide
 # between two callouts, a line a few points high keeps them two boxes (holding a no-break
 # space: pandoc's Word writer leaves an empty paragraph out).
 CALLOUT_GAP = "CalloutGap"
+# A callout inside a callout: set in, so that it is a box of its own inside the other's.
+NESTED_CALLOUT, NESTED_CALLOUT_TITLE = "CalloutNested", "CalloutNestedTitle"
 
 
 class BodyReader(InlineReader):
@@ -175,17 +177,18 @@ class BodyReader(InlineReader):
         return ast.node("DefinitionList", [[term, details or [[ast.plain([])]]] for term, details in items])
 
     def callout(self, element) -> dict:
+        style, title_style = (NESTED_CALLOUT, NESTED_CALLOUT_TITLE) if self.in_callout else (CALLOUT, CALLOUT_TITLE)
         blocks = []
         for child in element:
             if "callout-title" in (child.get("class") or "").split():
                 title = ast.tidy(self.inlines(child))
                 if title:
-                    blocks.append(ast.div(ast.styled(CALLOUT_TITLE), [ast.para(title)]))
+                    blocks.append(ast.div(ast.styled(title_style), [ast.para(title)]))
                 element.remove(child)
                 break
         self.in_callout += 1
         try:
-            return ast.div(ast.styled(CALLOUT), blocks + self.blocks(element, ast.para))
+            return ast.div(ast.styled(style), blocks + self.blocks(element, ast.para))
         finally:
             self.in_callout -= 1
 
@@ -304,7 +307,8 @@ def _remove(element) -> None:
 
 
 def _is_callout(block: dict) -> bool:
-    return block.get("t") == "Div" and ["custom-style", CALLOUT] in block["c"][0][2]
+    return block.get("t") == "Div" and any(
+        ["custom-style", style] in block["c"][0][2] for style in (CALLOUT, NESTED_CALLOUT))
 
 
 def _code_lines(text: str) -> list[dict]:
