@@ -140,6 +140,17 @@ def test_an_obsidian_publish_site_says_the_guide_follows_it(make_vault):
     assert "site-options" not in guess_config(missing).root_reason  # Home.md is not there
 
 
+def test_a_fifo_named_site_options_is_never_opened(make_vault):
+    """init reads site-options.json as the build does (vault/publish_site.py): a named pipe
+    in its place would block a plain read forever."""
+    import os
+
+    vault = make_vault({"Home.md": "x"}, "fifo")
+    os.mkfifo(vault / "site-options.json")
+    guess = guess_config(vault)
+    assert guess.title == "fifo" and "site-options" not in guess.root_reason
+
+
 def test_tags_are_counted_per_note_from_every_spelling(make_vault):
     vault = make_vault({
         "a.md": "---\ntags: ressource forum\n---\n",

@@ -25,6 +25,7 @@ from .report import Report
 from .vault.drawings import is_drawing
 from .vault.files import OFFICE_SUFFIXES, scan_vault
 from .vault.frontmatter import split_frontmatter
+from .vault import publish_site
 from .vault.obsidian_syntax import parser
 from .vault.tags_fields import TAGS_KEY
 
@@ -116,7 +117,7 @@ def guess_config(vault: Path) -> Guess:
     guess.logo, guess.logo_reason = guess_logo(vault)
     guess.breaks, guess.breaks_reason = guess_breaks(vault, notes)
     guess.titles, guess.titles_reason = guess_titles(notes, vault)
-    guess.root, guess.root_reason = guess_root(notes, _publish_options(vault))
+    guess.root, guess.root_reason = guess_root(notes, publish_site.read_publish_site(vault, Report()))
     guess.tags = tags_in_use(notes)
     guess.feed_tags = [tag for tag, _ in guess.tags if RESOURCE_TAG.fullmatch(_plain(tag))][:1]
     assets = scan_vault(vault, VaultConfig(), Report()).assets
@@ -298,15 +299,13 @@ def _eleventy_configs(vault: Path) -> list[Path]:
 
 
 def _publish_options(vault: Path) -> dict:
-    """Obsidian Publish's ``site-options.json`` at the vault's top, when there is one."""
-    try:
-        data = json.loads((vault / "site-options.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    """Obsidian Publish's ``site-options.json`` at the vault's top, when there is one (the
+    build reports what is wrong with it)."""
+    return publish_site.settings(vault, Report())
 
 
-def guess_root(notes: list[NoteInfo], publish: dict | None = None) -> tuple[str | None, str]:
+def guess_root(notes: list[NoteInfo],
+               publish: publish_site.PublishSite = publish_site.PublishSite()) -> tuple[str | None, str]:
     with_nav = [n for n in notes if isinstance(n.meta.get("eleventyNavigation"), dict)]
     index = next((n for n in with_nav if n.path == "index.md"), None)
     if index is not None:
@@ -315,12 +314,11 @@ def guess_root(notes: list[NoteInfo], publish: dict | None = None) -> tuple[str 
     if with_nav:
         return None, (f"{len(with_nav)} notes have eleventyNavigation, but not index.md: "
                       "set the note at the top of the tree")
-    home = (publish or {}).get("indexFile")
-    if isinstance(home, str) and any(n.path == f"{home.strip('/')}.md" for n in notes):
-        ordered = " in the order of its navigation" if (publish or {}).get("navigationOrdering") else ""
+    home = publish.root_among({n.path for n in notes})
+    if home is not None:
+        ordered = " in the order of its navigation" if publish.ordering else ""
         return None, (f"no eleventyNavigation in the notes: the guide follows Obsidian Publish's "
-                      f"site (site-options.json), its folders{ordered}, from its home page "
-                      f"{home.strip('/')}.md")
+                      f"site (site-options.json), its folders{ordered}, from its home page {home}")
     return None, "no eleventyNavigation in the notes: the guide's parts follow the folders"
 
 

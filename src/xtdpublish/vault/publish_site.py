@@ -37,24 +37,8 @@ class PublishSite:
 
 
 def read_publish_site(root: Path, report: Report) -> PublishSite:
-    file = root / FILE
-    if not file.exists():
-        return PublishSite()
-    try:
-        data = json.loads(read_regular(file, MAX_BYTES).decode("utf-8"))
-    except json.JSONDecodeError as error:
-        report.warning(FILE, error.lineno, "publish.options",
-                       f"Obsidian Publish's settings are not valid JSON ({error.msg}); the "
-                       "guide's parts follow the folders")
-        return PublishSite()
-    except (OSError, UnicodeDecodeError, RecursionError) as error:
-        report.warning(FILE, None, "publish.options",
-                       f"Obsidian Publish's settings cannot be read ({_why(error)}); the "
-                       "guide's parts follow the folders")
-        return PublishSite()
-    if not isinstance(data, dict):
-        report.warning(FILE, 1, "publish.options",
-                       "Obsidian Publish's settings are not a JSON object; they are not used")
+    data = settings(root, report)
+    if not data:
         return PublishSite()
     site = PublishSite(_index_path(data.get("indexFile"), report),
                        _ordering(data.get("navigationOrdering"), report))
@@ -63,6 +47,31 @@ def read_publish_site(root: Path, report: Report) -> PublishSite:
                     f"Obsidian Publish's navigation ({len(site.ordering)} entries) orders the "
                     "guide's folders and notes, where folders give its parts")
     return site
+
+
+def settings(root: Path, report: Report) -> dict:
+    """The file's settings as a JSON object; ``{}`` where there is none or it cannot be used
+    (said in one warning)."""
+    file = root / FILE
+    if not file.exists():
+        return {}
+    try:
+        data = json.loads(read_regular(file, MAX_BYTES).decode("utf-8"))
+    except json.JSONDecodeError as error:
+        report.warning(FILE, error.lineno, "publish.options",
+                       f"Obsidian Publish's settings are not valid JSON ({error.msg}); the "
+                       "guide's parts follow the folders")
+        return {}
+    except (OSError, UnicodeDecodeError, RecursionError) as error:
+        report.warning(FILE, None, "publish.options",
+                       f"Obsidian Publish's settings cannot be read ({_why(error)}); the "
+                       "guide's parts follow the folders")
+        return {}
+    if not isinstance(data, dict):
+        report.warning(FILE, 1, "publish.options",
+                       "Obsidian Publish's settings are not a JSON object; they are not used")
+        return {}
+    return data
 
 
 def _index_path(value, report: Report) -> str | None:

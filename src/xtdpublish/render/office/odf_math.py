@@ -69,11 +69,10 @@ def _fence(row) -> bool:
         return False  # parentheses, brackets, braces…: LibreOffice prints those as they are
     inner = [c for c in children if c is not opening and c is not closing]
     fenced = etree.Element(MFENCED, {"open": BARS.get(left, left), "close": BARS.get(right, right),
-                                     "separators": ""}, nsmap=None)
+                                     "separators": ""})
     content = etree.SubElement(fenced, MROW)
     for child in inner:
         content.append(child)  # moves it, its tail with it
-    content.tail = None
     tail = closing.tail if closing is not None else None
     for child in list(row):
         row.remove(child)
