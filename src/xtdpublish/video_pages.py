@@ -10,11 +10,24 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 
+# Sites whose pages are videos: a frame of theirs is printed as a video, others as an embed.
+VIDEO_HOSTS = {"youtube.com", "youtu.be", "vimeo.com", "dailymotion.com", "peertube.tv"}
+
+
+def is_video_host(url: str) -> bool:
+    """Whether ``url`` is on a video site (a frame from there is a video, not a page)."""
+    return _host(urlparse(url)) in VIDEO_HOSTS
+
+
+def _host(parsed) -> str:
+    return parsed.netloc.lower().removeprefix("www.").removeprefix("m.")
+
+
 def is_video_page(url: str | None) -> bool:
     """Whether an image's URL is a video's page, as in Obsidian's ``![](https://youtu.be/…)``,
     which Obsidian shows as the video itself."""
     parsed = urlparse((url or "").strip())
-    host = parsed.netloc.lower().removeprefix("www.").removeprefix("m.")
+    host = _host(parsed)
     if parsed.scheme not in ("http", "https"):
         return False
     if host == "youtube.com":

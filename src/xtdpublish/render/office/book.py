@@ -15,7 +15,6 @@ import tempfile
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import segno
 from lxml import html
@@ -24,6 +23,7 @@ from ...atomic import write_with
 from ...config import Config
 from ...model import Link, Model, Note
 from ...report import Report
+from ...video_pages import is_video_host
 from ..body import BodyPolicy, Video, anchor_id
 from ..epub.book import modified_time
 from ..guide import Guide, Section, build_guide, find_theme, language_tag
@@ -38,7 +38,6 @@ TOC_DEPTH = 2
 TAG_INDEX = "tag-index"
 INLINE_PARENTS = {"p", "span", "a", "em", "strong", "b", "i", "mark", "small", "sub", "sup", "q",
                   "cite", "label", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"}
-VIDEO_HOSTS = {"youtube.com", "youtu.be", "vimeo.com", "dailymotion.com", "peertube.tv"}
 QR_WIDTH = "2.5cm"
 
 
@@ -124,8 +123,7 @@ def video_block(element, video: Video, words: dict[str, str]) -> html.HtmlElemen
     """A video a page cannot play: its QR code beside where to watch it (inline: the link alone)."""
     parent = element.getparent()
     watchable = video.url.startswith(("http://", "https://"))
-    host = urlsplit(video.url).netloc.lower().removeprefix("www.").removeprefix("m.")
-    is_video = host in VIDEO_HOSTS
+    is_video = is_video_host(video.url)
     title = video.title if video.title != video.url else ""
     if not watchable or (parent is not None and parent.tag in INLINE_PARENTS):
         link = html.Element("a", {"href": video.url}) if watchable else html.Element("span")

@@ -12,7 +12,6 @@ import re
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jinja2
 import segno
@@ -24,6 +23,7 @@ from ...config import Config, ConfigError
 from ...gctuning import fewer_collections
 from ...model import Link, Model, Note
 from ...report import Report
+from ...video_pages import is_video_host
 from ..body import BodyPolicy, Video, anchor_id, depth_warning
 from ..guide import (Guide, Section, build_guide, find_theme, format_date, source_date, typeset,
                      vault_file)
@@ -41,7 +41,6 @@ OUTPUT = "guide.pdf"
 DEFAULT_THEME = find_theme(Path("."), Config())
 # The page numbers of links as the themes of xtdpublish 0.2 printed them.
 TARGET_COUNTER = re.compile(r"target-counter\(\s*attr\(\s*href(?:\s+url)?\s*\)\s*,\s*page\s*\)")
-VIDEO_HOSTS = {"youtube.com", "youtu.be", "vimeo.com", "dailymotion.com", "peertube.tv"}
 
 
 def render(model: Model, config: Config, out_dir: Path, report: Report) -> list[Path]:
@@ -84,8 +83,7 @@ def paper_policy(model: Model, env: jinja2.Environment) -> BodyPolicy:
     def frame(element, watch: Video):
         # A PNG, one pixel a module, drawn without smoothing: much cheaper to paint than SVG paths.
         qr = segno.make(watch.url, error="m").png_data_uri(scale=1, border=2)
-        host = urlsplit(watch.url).netloc.lower().removeprefix("www.").removeprefix("m.")
-        kind = "video" if host in VIDEO_HOSTS else "embed"
+        kind = "video" if is_video_host(watch.url) else "embed"
         return html.fragment_fromstring(video.render(video=watch, qr=qr, kind=kind).strip())
 
     return BodyPolicy(note_href, asset_src, frame, id_prefix=lambda note: anchor_id(note.id) + "--")
